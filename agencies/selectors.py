@@ -1,0 +1,52 @@
+"""Reads that the institution pages need; query counts do not grow with the rows."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from agencies.models import Bureau, Institution, InstitutionKind, PredecessorBody
+
+
+def institution_directory(
+    institutions: QuerySet[Institution],
+    *,
+    kind: str = "",
+    bureau: Bureau | None = None,
+    query: str = "",
+) -> QuerySet[Institution]:
+    """Filter the institutions a user may see by kind, bureau and a free-text query.
+
+    The query matches Korean and English names, the code, and phase-1 predecessor names
+    (so searching "김대중컨벤션센터" finds 광주관광공사).
+    """
+    result = institutions.select_related("bureau")
+    if kind:
+        result = result.filter(kind=kind)
+    if bureau is not None:
+        result = result.filter(bureau=bureau)
+    query = query.strip()
+    if query:
+        predecessor_matches = PredecessorBody.objects.filter(
+            successor=OuterRef("pk"), name_ko__icontains=query
+        )
+        result = result.filter(
+            Q(name_ko__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(code__icontains=query)
+            | Exists(predecessor_matches)
+        )
+    return result.order_by("name_ko")
+
+
+def bureaus_with_institutions() -> QuerySet[Bureau]:
+    """Bureaus that supervise at least one active institution, for the directory filter."""
+    return Bureau.objects.filter(institutions__is_active=True).distinct().order_by("name_ko")
+
+
+def institution_counts_by_kind() -> list[tuple[str, str, int]]:
+    """(kind, label, count) of active institutions in the order of ``InstitutionKind``."""
+    counts = dict(
+        Institution.objects.active()
+        .values_list("kind")
+        .annotate(total=Count("pk"))
+        .values_list("kind", "total")
+    )
+    return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in InstitutionKind]

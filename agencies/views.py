@@ -1,0 +1,60 @@
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from agencies import permissions, selectors
+from agencies.forms import DirectoryFilterForm
+from portal.roles import affiliation_of
+
+
+@require_GET
+@login_not_required
+def directory(request):
+    """The directory of institutions; htmx requests get only the results partial."""
+    form = DirectoryFilterForm(request.GET or None, bureaus=selectors.bureaus_with_institutions())
+    visible = permissions.institutions_visible_to(request.user)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        institutions = visible.none()
+        status = 400
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        institutions = selectors.institution_directory(
+            visible,
+            kind=filters.get("kind", ""),
+            bureau=filters.get("bureau"),
+            query=filters.get("q", ""),
+        )
+    template = "agencies/directory.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    context = {"form": form, "institutions": institutions, "total": visible.count()}
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_not_required
+def detail(request, code: str):
+    institution = permissions.get_institution_for(request.user, code)
+    if code != institution.slug:
+        return redirect(institution, permanent=True)
+    context = {
+        "institution": institution,
+        "members": permissions.members_visible_to(request.user, institution),
+        "can_see_members": permissions.can_see_members(request.user, institution),
+    }
+    return render(request, "agencies/detail.html", context)
+
+
+@require_GET
+def mine(request):
+    """The signed-in member's own institution; others are told where to go instead."""
+    institution = permissions.own_institution_of(request.user)
+    context = {
+        "institution": institution,
+        "affiliation": affiliation_of(request.user),
+        "members": (
+            permissions.members_visible_to(request.user, institution) if institution else []
+        ),
+    }
+    return render(request, "agencies/mine.html", context)

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from agencies import services as agency_services
+
+DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo institutions, bureaus and accounts. Safe to run again: it updates "
+        "what is there instead of adding twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_DEMO_PASSWORD,
+            help=f"Password for every demo account (default: {DEFAULT_DEMO_PASSWORD}).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off. Demo accounts with a known password on a live "
+            "site are a risk: use only on a staging copy.",
+        )
+
+    def handle(self, *args, password: str, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a real deployment. Demo accounts share one "
+                "known password. Run with --force only on a staging copy."
+            )
+        if len(password) < 8:
+            raise CommandError("The demo password must be at least 8 characters long.")
+        with transaction.atomic():
+            bureaus = agency_services.bureaus_load()
+            institutions = agency_services.institutions_load(bureaus=bureaus)
+            accounts = agency_services.demo_accounts_ensure(
+                password=password, institutions=institutions
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
+                f"{len(accounts)} demo accounts."
+            )
+        )
+        self.stdout.write(f"Every demo account's password: {password}")
+        width = max(len(account.username) for account in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<{width}}  {account.role}  {account.institution}")

@@ -1,0 +1,99 @@
+"""factory-boy factories for the portal's models."""
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from agencies.models import (
+    Bureau,
+    BureauKind,
+    CityStaff,
+    Institution,
+    InstitutionKind,
+    LineageChange,
+    Membership,
+    PredecessorBody,
+    User,
+)
+from portal.roles import CityUnit, InstitutionRole
+
+TEST_PASSWORD = "test-password-1234"
+_TEST_PASSWORD_HASH = None
+
+
+def _test_password_hash() -> str:
+    global _TEST_PASSWORD_HASH
+    if _TEST_PASSWORD_HASH is None:
+        _TEST_PASSWORD_HASH = make_password(TEST_PASSWORD)
+    return _TEST_PASSWORD_HASH
+
+
+class BureauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bureau
+        django_get_or_create = ("name_ko",)
+
+    name_ko = factory.Sequence(lambda n: f"시험{n}국")
+    name_en = factory.Sequence(lambda n: f"Test Bureau {n}")
+    kind = BureauKind.BUREAU
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    code = factory.Sequence(lambda n: f"TI{n:03d}")
+    name_ko = factory.Sequence(lambda n: f"시험기관{n}")
+    name_en = factory.Sequence(lambda n: f"Test Institution {n}")
+    kind = InstitutionKind.FUNDED
+    bureau = factory.SubFactory(BureauFactory)
+    website = "https://example.org/"
+
+
+class PredecessorBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PredecessorBody
+
+    successor = factory.SubFactory(InstitutionFactory)
+    name_ko = factory.Sequence(lambda n: f"옛기관{n}")
+    change = LineageChange.MERGED
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"사용자{n}")
+    password = factory.LazyFunction(_test_password_hash)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = InstitutionRole.STAFF
+
+
+class CityStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CityStaff
+
+    user = factory.SubFactory(UserFactory)
+    unit = CityUnit.STRATEGY_TEAM
+    bureau = None
+
+
+def member_of(institution, role: InstitutionRole, username: str | None = None) -> User:
+    kwargs = {"username": username} if username else {}
+    return MembershipFactory(institution=institution, role=role, user__name=f"{role.label}", **kwargs).user
+
+
+def city_staff_user(username: str = "city-staff") -> User:
+    return CityStaffFactory(user__username=username).user
+
+
+def admin_user(username: str = "admin") -> User:
+    return UserFactory(username=username, is_staff=True, is_superuser=True)
