@@ -1,0 +1,52 @@
+# Two commands on a fresh machine:
+#   make run    set up everything and serve the portal with demo data on http://127.0.0.1:8000
+#   make test   set up everything and run the whole test suite (what CI runs)
+
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test suite talks to the real PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint check-compose venv system-deps services messages bench
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py seed_demo
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+services:
+	bash scripts/services.sh
+
+lint: venv
+	$(PYTHON) -m ruff check .
+
+check-compose:
+	docker-compose -f docker-compose.yml config -q
+
+test: venv system-deps services lint check-compose
+	$(PYTHON) manage.py check --fail-level WARNING
+	$(PYTHON) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Rebuild the English catalogue after changing user-facing text (needs gettext).
+messages: venv
+	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(PYTHON) manage.py compilemessages --locale en --ignore ".venv/*"
+
+bench: venv system-deps services
+	$(PYTHON) bench/run.py
