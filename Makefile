@@ -11,7 +11,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint check-compose venv system-deps services messages bench
+.PHONY: run test lint check-compose check-messages venv system-deps services messages bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,15 +38,24 @@ lint: venv
 check-compose:
 	docker-compose -f docker-compose.yml config -q
 
-test: venv system-deps services lint check-compose
+test: venv system-deps services lint check-compose check-messages
 	$(PYTHON) manage.py check --fail-level WARNING
 	$(PYTHON) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # Rebuild the English catalogue after changing user-facing text (needs gettext).
+MAKEMESSAGES := $(PYTHON) manage.py makemessages --locale en --no-location --no-obsolete \
+	--ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*" --ignore "bench/*"
+
 messages: venv
-	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(MAKEMESSAGES)
 	$(PYTHON) manage.py compilemessages --locale en --ignore ".venv/*"
+
+# Fails when a user-facing string was added or changed without updating the English catalogue.
+check-messages: venv system-deps
+	$(MAKEMESSAGES) >/dev/null
+	git diff --exit-code -I "POT-Creation-Date" -- locale/ || \
+		{ echo "locale/en is out of date: run 'make messages' and translate the new strings" >&2; exit 1; }
 
 bench: venv system-deps services
 	$(PYTHON) bench/run.py

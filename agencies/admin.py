@@ -102,7 +102,9 @@ class UserCityStaffInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "name", "email", "affiliation", "is_active", "is_staff", "is_superuser"]
+    list_display = [
+        "username", "name", "email", "affiliation", "is_active", "is_staff", "is_superuser",
+    ]
     list_filter = ["is_active", "is_staff", "is_superuser", "membership__role", "city_staff__unit"]
     search_fields = ["username", "name", "email", "membership__institution__name_ko"]
     list_select_related = ["membership__institution", "city_staff"]

@@ -16,7 +16,7 @@ class DirectoryFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("기관 유형"),
         required=False,
-        choices=[("", _("전체"))] + list(InstitutionKind.choices),
+        choices=[("", _("전체")), *InstitutionKind.choices],
     )
     bureau = forms.ModelChoiceField(
         label=_("소관 실·국"),

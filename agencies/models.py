@@ -129,13 +129,13 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name_ko
 
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:detail", kwargs={"code": self.slug})
+
     @property
     def slug(self) -> str:
         """The code as it appears in addresses (lower case)."""
         return self.code.lower()
-
-    def get_absolute_url(self) -> str:
-        return reverse("agencies:detail", kwargs={"code": self.slug})
 
 
 class LineageChange(models.TextChoices):

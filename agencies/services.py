@@ -108,7 +108,9 @@ class DemoAccount:
     institution: str
 
 
-def _ensure_user(*, username: str, name: str, password_hash: str, superuser: bool = False) -> User:
+def _ensure_user(
+    *, username: str, name: str, password_hash: str, superuser: bool = False
+) -> User:
     user, _ = User.objects.update_or_create(
         username=username,
         defaults={
@@ -136,7 +138,9 @@ def demo_accounts_ensure(*, password: str, institutions: list[Institution]) -> l
     _ensure_user(username="admin", name="관리자", password_hash=password_hash, superuser=True)
     accounts.append(DemoAccount("admin", "관리자 (superuser)", "—"))
 
-    city_user = _ensure_user(username="staff", name="전략추진단 담당자", password_hash=password_hash)
+    city_user = _ensure_user(
+        username="staff", name="전략추진단 담당자", password_hash=password_hash
+    )
     Membership.objects.filter(user=city_user).delete()
     CityStaff.objects.update_or_create(
         user=city_user,

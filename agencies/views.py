@@ -1,14 +1,17 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from agencies import permissions, selectors
 from agencies.forms import DirectoryFilterForm
+from portal.htmx import wants_fragment
 from portal.roles import affiliation_of
 
 
 @require_GET
 @login_not_required
+@vary_on_headers("HX-Request")
 def directory(request):
     """The directory of institutions; htmx requests get only the results partial."""
     form = DirectoryFilterForm(request.GET or None, bureaus=selectors.bureaus_with_institutions())
@@ -26,7 +29,7 @@ def directory(request):
             query=filters.get("q", ""),
         )
     template = "agencies/directory.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#results"
     context = {"form": form, "institutions": institutions, "total": visible.count()}
     return render(request, template, context, status=status)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from agencies import services as agency_services
 
-DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"
+DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"  # noqa: S105 -- documented demo password
 
 
 class Command(BaseCommand):
@@ -49,4 +49,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo account's password: {password}")
         width = max(len(account.username) for account in accounts)
         for account in accounts:
-            self.stdout.write(f"  {account.username:<{width}}  {account.role}  {account.institution}")
+            self.stdout.write(
+                f"  {account.username:<{width}}  {account.role}  {account.institution}"
+            )
