@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,8 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_select_related = ["bureau"]
     autocomplete_fields = ["bureau"]
     inlines = [PredecessorInline, MembershipInline]
+    # Administrators type addresses without a scheme; assume https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["code", "name_ko", "name_en", "kind", "bureau", "website"]}),
         (_("참여와 상태"), {"fields": ["is_active", "in_field_dialogue", "is_demo"]}),
