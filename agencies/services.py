@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from agencies.models import (
@@ -108,14 +108,40 @@ class DemoAccount:
     institution: str
 
 
+class _DemoPasswordHashes:
+    """The hash to store for the demo password: the stored one when it already matches, so a
+    second run changes no row and signs no one out (Django ends a user's sessions when the
+    password hash changes).
+
+    Hashing is deliberately slow; the demo accounts share one hash, so each distinct stored
+    hash is checked once and a new hash is made at most once per run.
+    """
+
+    def __init__(self, password: str) -> None:
+        self._password = password
+        self._matches: dict[str, bool] = {}
+        self._new_hash = ""
+
+    def for_user(self, username: str) -> str:
+        stored = User.objects.filter(username=username).values_list("password", flat=True).first()
+        if stored:
+            if stored not in self._matches:
+                self._matches[stored] = check_password(self._password, stored)
+            if self._matches[stored]:
+                return stored
+        if not self._new_hash:
+            self._new_hash = make_password(self._password)
+        return self._new_hash
+
+
 def _ensure_user(
-    *, username: str, name: str, password_hash: str, superuser: bool = False
+    *, username: str, name: str, hashes: _DemoPasswordHashes, superuser: bool = False
 ) -> User:
     user, _ = User.objects.update_or_create(
         username=username,
         defaults={
             "name": name,
-            "password": password_hash,
+            "password": hashes.for_user(username),
             "is_active": True,
             "is_staff": superuser,
             "is_superuser": superuser,
@@ -131,16 +157,13 @@ def demo_accounts_ensure(*, password: str, institutions: list[Institution]) -> l
     ``admin`` (superuser), ``staff`` (city strategy team) and, for every institution,
     ``head-<code>``, ``deputy-<code>`` and ``staff-<code>``.
     """
-    # One hash for every demo account: hashing is deliberately slow, and these share a password.
-    password_hash = make_password(password)
+    hashes = _DemoPasswordHashes(password)
     accounts = []
 
-    _ensure_user(username="admin", name="관리자", password_hash=password_hash, superuser=True)
+    _ensure_user(username="admin", name="관리자", hashes=hashes, superuser=True)
     accounts.append(DemoAccount("admin", "관리자 (superuser)", "—"))
 
-    city_user = _ensure_user(
-        username="staff", name="전략추진단 담당자", password_hash=password_hash
-    )
+    city_user = _ensure_user(username="staff", name="전략추진단 담당자", hashes=hashes)
     Membership.objects.filter(user=city_user).delete()
     CityStaff.objects.update_or_create(
         user=city_user,
@@ -158,7 +181,7 @@ def demo_accounts_ensure(*, password: str, institutions: list[Institution]) -> l
             user = _ensure_user(
                 username=username,
                 name=f"{institution.name_ko} {label}",
-                password_hash=password_hash,
+                hashes=hashes,
             )
             CityStaff.objects.filter(user=user).delete()
             # Another account may hold the head or deputy seat (set by an administrator);

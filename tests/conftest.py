@@ -2,8 +2,15 @@
 (see the Makefile's ``test`` target); nothing here mocks the database, broker or browser."""
 
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test import override_settings
 
 from portal.celery import app as celery_app
 from portal.roles import InstitutionRole
@@ -14,10 +21,20 @@ from tests.factories import (
     member_of,
 )
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache. The database rolls back after each test but
+    the cache (Redis under ``make test``) keeps what it holds; a page cached by one test must
+    not be served in the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +98,35 @@ def client_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def _seed_demo_rows(django_db_setup, django_db_blocker):
+    """The rows ``manage.py seed_demo`` writes, made once per session by the real command
+    (in a transaction rolled back at once): it takes about a second, ``seeded`` replays them
+    in a few queries."""
+    models = list(apps.get_app_config("agencies").get_models())
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        transaction.atomic(),
+    ):
+        assert not any(model.objects.exists() for model in models)
+        # pytest-django runs with DEBUG off, where seed_demo refuses unless forced.
+        call_command("seed_demo", "--force", stdout=StringIO())
+        rows = [(model, list(model.objects.order_by("pk").values())) for model in models]
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.fixture
+def seeded(db, _seed_demo_rows):
+    """The demo data of ``manage.py seed_demo``: 27 institutions, 12 bureaus, 83 accounts
+    (every password ``DEFAULT_DEMO_PASSWORD``)."""
+    for model, rows in _seed_demo_rows:
+        model.objects.bulk_create(model(**row) for row in rows)
+    # Rows came with their ids: move the id sequences past them for rows made later.
+    models = [model for model, _ in _seed_demo_rows]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)

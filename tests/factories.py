@@ -87,8 +87,10 @@ class CityStaffFactory(factory.django.DjangoModelFactory):
 
 
 def member_of(institution, role: InstitutionRole, username: str | None = None) -> User:
-    kwargs = {"username": username} if username else {}
-    return MembershipFactory(institution=institution, role=role, user__name=f"{role.label}", **kwargs).user
+    kwargs = {"user__username": username} if username else {}
+    return MembershipFactory(
+        institution=institution, role=role, user__name=f"{role.label}", **kwargs
+    ).user
 
 
 def city_staff_user(username: str = "city-staff") -> User:
