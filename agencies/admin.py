@@ -68,6 +68,7 @@ class PredecessorBodyAdmin(admin.ModelAdmin):
     search_fields = ["name_ko", "successor__name_ko", "successor__code"]
     list_select_related = ["successor"]
     autocomplete_fields = ["successor"]
+    ordering = ["successor__name_ko", "name_ko"]
 
 
 @admin.register(Membership)

@@ -159,7 +159,7 @@ class PredecessorBody(models.Model):
     class Meta:
         verbose_name = _("기존 기관(1단계 구조혁신)")
         verbose_name_plural = _("기존 기관(1단계 구조혁신)")
-        ordering = ["successor__name_ko", "name_ko"]
+        ordering = ["name_ko"]
         constraints = [
             models.UniqueConstraint(
                 fields=["successor", "name_ko"], name="predecessor_unique_per_successor"

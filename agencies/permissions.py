@@ -14,15 +14,15 @@ def institutions_visible_to(user) -> QuerySet[Institution]:
     return Institution.objects.active()
 
 
+def institution_audience(user) -> str:
+    """Users who see the same institutions alike share cached pages: "city" or "public"."""
+    return "city" if has_city_powers(user) else "public"
+
+
 def get_institution_for(user, code: str) -> Institution:
     """The institution with this code if the user may see it, else 404."""
     try:
-        return (
-            institutions_visible_to(user)
-            .select_related("bureau")
-            .prefetch_related("predecessors")
-            .get(code=code.upper())
-        )
+        return institutions_visible_to(user).select_related("bureau").get(code=code.upper())
     except Institution.DoesNotExist:
         raise Http404 from None
 

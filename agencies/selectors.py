@@ -1,5 +1,7 @@
 """Reads that the institution pages need; query counts do not grow with the rows."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from agencies.models import Bureau, Institution, InstitutionKind, PredecessorBody
@@ -41,12 +43,19 @@ def bureaus_with_institutions() -> QuerySet[Bureau]:
     return Bureau.objects.filter(institutions__is_active=True).distinct().order_by("name_ko")
 
 
-def institution_counts_by_kind() -> list[tuple[str, str, int]]:
-    """(kind, label, count) of active institutions in the order of ``InstitutionKind``."""
+@dataclass(frozen=True)
+class InstitutionSummary:
+    total: int
+    by_kind: list[tuple[str, str, int]]  # (kind, label, count) in the order of InstitutionKind
+
+
+def institution_summary() -> InstitutionSummary:
+    """How many active institutions take part, in all and by kind (one query)."""
     counts = dict(
         Institution.objects.active()
         .values_list("kind")
         .annotate(total=Count("pk"))
         .values_list("kind", "total")
     )
-    return [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in InstitutionKind]
+    by_kind = [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in InstitutionKind]
+    return InstitutionSummary(total=sum(counts.values()), by_kind=by_kind)

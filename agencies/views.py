@@ -4,7 +4,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agencies import permissions, selectors
+from agencies.apps import INSTITUTIONS_CONTENT
 from agencies.forms import DirectoryFilterForm
+from portal.content_cache import content_version
 from portal.htmx import wants_fragment
 from portal.roles import affiliation_of
 
@@ -31,8 +33,24 @@ def directory(request):
     template = "agencies/directory.html"
     if wants_fragment(request):
         template += "#results"
-    context = {"form": form, "institutions": institutions, "total": visible.count()}
+    context = {
+        "form": form,
+        "institutions": institutions,
+        # Called by the template only when the cached fragment has to be rendered again.
+        "total": visible.count,
+        "fragment_key": _fragment_key(request, request.GET.urlencode()),
+    }
     return render(request, template, context, status=status)
+
+
+def _fragment_key(request, *parts: str) -> list[str]:
+    """What a cached public fragment depends on: the institutions' data version and the
+    audience (city staff also see former institutions), plus the page's own ``parts``."""
+    return [
+        content_version(INSTITUTIONS_CONTENT),
+        permissions.institution_audience(request.user),
+        *parts,
+    ]
 
 
 @require_GET
@@ -43,6 +61,7 @@ def detail(request, code: str):
         return redirect(institution, permanent=True)
     context = {
         "institution": institution,
+        "fragment_key": _fragment_key(request, institution.code),
         "members": permissions.members_visible_to(request.user, institution),
         "can_see_members": permissions.can_see_members(request.user, institution),
     }

@@ -10,9 +10,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from agencies.selectors import institution_counts_by_kind
+from agencies.apps import INSTITUTIONS_CONTENT
+from agencies.selectors import institution_summary
 from evaluations.models import InnovationArea
 from meetings.models import regular_meeting_kind_for_month
+from portal.content_cache import content_version
+from portal.roles import Role, affiliation_of
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +26,17 @@ def home(request):
     """What the programme is, who takes part, and what comes next."""
     today = timezone.localdate()
     next_month_first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    counts_by_kind = institution_counts_by_kind()
+    affiliation = affiliation_of(request.user)
+    if affiliation.is_institution_member:
+        visitor = "member"
+    elif affiliation.role == Role.ANONYMOUS:
+        visitor = "anonymous"
+    else:
+        visitor = "signed-in"
     context = {
-        "counts_by_kind": counts_by_kind,
-        "institution_total": sum(count for _, _, count in counts_by_kind),
+        # Called by the template only when its cached fragment has to be rendered again.
+        "institution_summary": institution_summary,
+        "fragment_key": [content_version(INSTITUTIONS_CONTENT), visitor, today.isoformat()],
         "innovation_areas": InnovationArea,
         "this_month": today,
         "this_month_meeting": regular_meeting_kind_for_month(today.month),
