@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from agencies.models import Institution, Membership
+from agencies.selectors import institution_by_code
 from portal.roles import affiliation_of, has_city_powers, sees_private_records_of
 
 
@@ -21,10 +22,10 @@ def institution_audience(user) -> str:
 
 def get_institution_for(user, code: str) -> Institution:
     """The institution with this code if the user may see it, else 404."""
-    try:
-        return institutions_visible_to(user).select_related("bureau").get(code=code.upper())
-    except Institution.DoesNotExist:
-        raise Http404 from None
+    institution = institution_by_code(code, include_inactive=has_city_powers(user))
+    if institution is None:
+        raise Http404
+    return institution
 
 
 def can_see_members(user, institution: Institution) -> bool:

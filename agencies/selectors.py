@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from agencies.apps import INSTITUTIONS_CONTENT
 from agencies.models import Bureau, Institution, InstitutionKind, PredecessorBody
+from portal.content_cache import FRAGMENT_TIMEOUT, content_version
 
 
 def institution_directory(
@@ -59,3 +62,22 @@ def institution_summary() -> InstitutionSummary:
     )
     by_kind = [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in InstitutionKind]
     return InstitutionSummary(total=sum(counts.values()), by_kind=by_kind)
+
+
+def institution_by_code(code: str, *, include_inactive: bool) -> Institution | None:
+    """The institution (with its bureau) by code, or None; read through the cache.
+
+    The key carries the institutions' content version, so an edit is seen at once; an
+    unknown code is not cached and always asks the database.
+    """
+    code = code.upper()
+    key = f"institution:{content_version(INSTITUTIONS_CONTENT)}:{code}"
+    institution = cache.get(key)
+    if institution is None:
+        institution = Institution.objects.select_related("bureau").filter(code=code).first()
+        if institution is None:
+            return None
+        cache.set(key, institution, FRAGMENT_TIMEOUT)
+    if not institution.is_active and not include_inactive:
+        return None
+    return institution
