@@ -58,4 +58,5 @@ check-messages: venv system-deps
 		{ echo "locale/en is out of date: run 'make messages' and translate the new strings" >&2; exit 1; }
 
 bench: venv system-deps services
+	command -v wrk >/dev/null 2>&1 || bash scripts/system-deps.sh wrk
 	$(PYTHON) bench/run.py

@@ -3,7 +3,11 @@
 # tests, docker-compose to validate docker-compose.yml, gettext for message catalogues.
 set -euo pipefail
 
+# Extra package names may be given as arguments (make bench asks for wrk).
 missing=()
+for extra in "$@"; do
+  command -v "$extra" >/dev/null 2>&1 || missing+=("$extra")
+done
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
