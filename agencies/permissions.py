@@ -145,3 +145,7 @@ def can_review_report(user, report: Report) -> bool:
 
 def can_use_review_queue(user) -> bool:
     return has_city_powers(user)
+
+
+def can_export_projects(user) -> bool:
+    return has_city_powers(user)

@@ -9,6 +9,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("review/", views.review_queue, name="review_queue"),
+    path("export.<str:file_format>", views.project_export, name="export"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from agencies import permissions, selectors, services
+from agencies import exports, permissions, selectors, services
 from agencies.achievement import project_achievements
 from agencies.forms import DirectoryFilterForm, ProjectFilterForm, ReportForm, ReviewForm
 from agencies.models import Institution, ReportState
@@ -291,3 +292,39 @@ def review_queue(request):
         raise PermissionDenied
     queue = selectors.review_queue(permissions.reports_visible_to(request.user))
     return render(request, "agencies/review_queue.html", {"queue": queue})
+
+
+@require_GET
+def project_export(request, file_format: str):
+    """Projects with KPI achievement for city staff, with the list's filters applied."""
+    if not permissions.can_export_projects(request.user):
+        raise PermissionDenied
+    form = ProjectFilterForm(
+        request.GET or None,
+        years=selectors.project_years(),
+        institutions=Institution.objects.active(),
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    projects = selectors.project_list(
+        permissions.projects_visible_to(request.user),
+        year=filters.get("year"),
+        area=filters.get("area", ""),
+        institution=filters.get("institution"),
+        status=filters.get("status", ""),
+        query=filters.get("q", ""),
+    )
+    rows = exports.project_rows(projects)
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_chunks(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="joint-projects.csv"'
+        return response
+    if file_format == "xlsx":
+        return FileResponse(
+            exports.xlsx_file(rows),
+            as_attachment=True,
+            filename="joint-projects.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    raise Http404
