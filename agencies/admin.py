@@ -1,10 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Bureau, CityStaff, Institution, Membership, PredecessorBody, User
+from agencies.models import (
+    Bureau,
+    CityStaff,
+    Institution,
+    JointProject,
+    Kpi,
+    KpiValue,
+    Membership,
+    PredecessorBody,
+    Report,
+    ReportingPeriod,
+    ReportTransition,
+    ReportVersion,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -135,3 +149,168 @@ class UserAdmin(DjangoUserAdmin):
         if city_staff is not None:
             return f"{_('광주광역시')} · {city_staff.get_unit_display()}"
         return "—"
+
+
+# --- Joint projects and reports ---------------------------------------------------------------
+
+
+class KpiInline(admin.TabularInline):
+    model = Kpi
+    extra = 0
+    fields = ["position", "name", "unit", "baseline", "target", "direction", "weight"]
+
+
+class ReportingPeriodInline(admin.TabularInline):
+    model = ReportingPeriod
+    extra = 0
+    fields = ["sequence", "label", "starts_on", "ends_on", "due_on"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # Periods come from the reporting interval ("보고 기간 다시 만들기" action).
+        return False
+
+
+@admin.register(JointProject)
+class JointProjectAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "year", "lead_institution", "area", "status", "is_published",
+        "reporting_interval",
+    ]
+    list_filter = ["year", "area", "status", "is_published", "lead_institution"]
+    search_fields = ["title", "summary", "lead_institution__name_ko", "lead_institution__code"]
+    list_select_related = ["lead_institution"]
+    autocomplete_fields = ["lead_institution", "partner_institutions", "bureau"]
+    inlines = [KpiInline, ReportingPeriodInline]
+    actions = ["generate_periods"]
+
+    @admin.action(description=_("보고 기간 다시 만들기(작성된 보고서가 없을 때)"))
+    def generate_periods(self, request, queryset):
+        from agencies.services import ReportWorkflowError, reporting_periods_generate
+
+        for project in queryset:
+            try:
+                reporting_periods_generate(project=project)
+            except ReportWorkflowError as error:
+                self.message_user(request, f"{project}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(project)s: 보고 기간을 만들었습니다.") % {"project": project}
+                )
+
+
+@admin.register(Kpi)
+class KpiAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "unit", "baseline", "target", "direction", "weight"]
+    list_filter = ["direction", "project__year"]
+    search_fields = ["name", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["project", "label", "starts_on", "ends_on", "due_on"]
+    list_filter = ["project__year"]
+    search_fields = ["project__title", "label"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """History is written by the workflow services only; the admin shows it."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportVersionInline(ReadOnlyInline):
+    model = ReportVersion
+    fields = ["number", "submitted_at", "submitted_by", "updated_by", "has_difficulties"]
+    readonly_fields = fields
+
+
+class ReportTransitionInline(ReadOnlyInline):
+    model = ReportTransition
+    fields = ["at", "from_state", "to_state", "by", "comment", "report_version"]
+    readonly_fields = fields
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports move only through the workflow (accept, return, submit) so the timeline stays
+    true; the admin reads them."""
+
+    list_display = ["period", "lead_institution", "state", "due_on", "updated_at"]
+    list_filter = ["state", "period__project__year", "period__project__lead_institution"]
+    search_fields = ["period__project__title", "period__project__lead_institution__name_ko"]
+    list_select_related = ["period__project__lead_institution"]
+    readonly_fields = ["period", "state", "version", "accepted_version", "updated_at"]
+    inlines = [ReportVersionInline, ReportTransitionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("주관 기관"), ordering="period__project__lead_institution")
+    def lead_institution(self, report):
+        return report.period.project.lead_institution
+
+    @admin.display(description=_("제출 기한"), ordering="period__due_on")
+    def due_on(self, report):
+        return report.period.due_on
+
+
+class KpiValueInline(ReadOnlyInline):
+    model = KpiValue
+    fields = ["kpi", "actual"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(admin.ModelAdmin):
+    list_display = ["report", "number", "submitted_at", "has_difficulties"]
+    list_filter = ["has_difficulties", "report__state"]
+    search_fields = ["report__period__project__title", "narrative", "difficulties"]
+    list_select_related = ["report__period__project"]
+    inlines = [KpiValueInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportTransition)
+class ReportTransitionAdmin(admin.ModelAdmin):
+    """The timeline is read-only: nobody rewrites history."""
+
+    list_display = ["report", "at", "from_state", "to_state", "by"]
+    list_filter = ["to_state"]
+    search_fields = ["report__period__project__title", "comment", "by__username"]
+    list_select_related = ["report__period__project", "by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,12 +1,26 @@
 """Reads that the institution pages need; query counts do not grow with the rows."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from agencies.apps import INSTITUTIONS_CONTENT
-from agencies.models import Bureau, Institution, InstitutionKind, PredecessorBody
+from agencies.models import (
+    Bureau,
+    Institution,
+    InstitutionKind,
+    JointProject,
+    KpiValue,
+    PredecessorBody,
+    Report,
+    ReportingPeriod,
+    ReportState,
+    ReportTransition,
+    ReportVersion,
+)
 from portal.content_cache import FRAGMENT_TIMEOUT, content_version
 
 
@@ -81,3 +95,111 @@ def institution_by_code(code: str, *, include_inactive: bool) -> Institution | N
     if not institution.is_active and not include_inactive:
         return None
     return institution
+
+
+# --- Joint projects and reports ---------------------------------------------------------------
+
+
+def project_list(
+    projects: QuerySet[JointProject],
+    *,
+    year: int | None = None,
+    area: str = "",
+    institution: Institution | None = None,
+    status: str = "",
+    query: str = "",
+) -> QuerySet[JointProject]:
+    """Filter the projects a user may see. ``institution`` matches lead or partner; the query
+    matches the title, the summary and the lead institution's names."""
+    result = projects.select_related("lead_institution", "bureau").prefetch_related("kpis")
+    if year is not None:
+        result = result.filter(year=year)
+    if area:
+        result = result.filter(area=area)
+    if status:
+        result = result.filter(status=status)
+    if institution is not None:
+        partner = JointProject.partner_institutions.through.objects.filter(
+            jointproject_id=OuterRef("pk"), institution_id=institution.pk
+        )
+        result = result.filter(Q(lead_institution=institution) | Exists(partner))
+    query = query.strip()
+    if query:
+        result = result.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(lead_institution__name_ko__icontains=query)
+            | Q(lead_institution__name_en__icontains=query)
+        )
+    return result.order_by("-year", "title", "pk")
+
+
+def project_years() -> list[int]:
+    return list(
+        JointProject.objects.order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+def project_periods_with_reports(project: JointProject) -> QuerySet[ReportingPeriod]:
+    return project.periods.select_related("report").order_by("sequence")
+
+
+def report_timeline(reports: QuerySet[Report]) -> QuerySet[ReportTransition]:
+    return (
+        ReportTransition.objects.filter(report__in=reports)
+        .select_related("by", "report__period", "report_version")
+        .order_by("at", "pk")
+    )
+
+
+def report_versions(report: Report, *, with_history: bool) -> list[ReportVersion]:
+    """The versions a reader sees, newest first, with their KPI values.
+
+    Without the history (the public) that is the accepted version only.
+    """
+    versions = report.versions.prefetch_related(
+        Prefetch("values", queryset=KpiValue.objects.select_related("kpi"))
+    ).select_related("submitted_by", "updated_by")
+    if not with_history:
+        if report.accepted_version_id is None:
+            return []
+        versions = versions.filter(pk=report.accepted_version_id)
+    return list(versions.order_by("-number"))
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    submitted: list[Report]
+    overdue: list[Report]
+    returned: list[Report]
+
+
+def review_queue(reports: QuerySet[Report], *, today: datetime.date | None = None) -> ReviewQueue:
+    """What the city has to act on (submitted), chase (overdue) and wait for (returned).
+
+    Overdue: past the due date and still not submitted (a draft or a returned report).
+    """
+    today = today or timezone.localdate()
+    base = reports.select_related("period__project__lead_institution").order_by(
+        "period__due_on", "pk"
+    )
+    open_states = (ReportState.DRAFT, ReportState.RETURNED)
+    return ReviewQueue(
+        submitted=list(base.filter(state=ReportState.SUBMITTED)),
+        overdue=list(base.filter(state__in=open_states, period__due_on__lt=today)),
+        returned=list(base.filter(state=ReportState.RETURNED)),
+    )
+
+
+def reports_due_for(institution: Institution, *, today: datetime.date | None = None):
+    """The institution's open reports whose period has started, soonest due first."""
+    today = today or timezone.localdate()
+    return (
+        Report.objects.filter(
+            period__project__lead_institution=institution,
+            state__in=(ReportState.DRAFT, ReportState.RETURNED),
+            period__starts_on__lte=today,
+        )
+        .select_related("period__project")
+        .order_by("period__due_on", "pk")
+    )

@@ -6,24 +6,39 @@ running it again with the same input leaves the database as it was.
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from agencies import permissions
 from agencies.models import (
     Bureau,
     CityStaff,
     Institution,
+    JointProject,
+    KpiValue,
     LineageChange,
     Membership,
     PredecessorBody,
+    Report,
+    ReportingInterval,
+    ReportingPeriod,
+    ReportState,
+    ReportTransition,
+    ReportVersion,
     User,
 )
-from portal.roles import CityUnit, InstitutionRole
+from portal.roles import CityUnit, InstitutionRole, has_city_powers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INSTITUTIONS_CSV = DATA_DIR / "institutions.csv"
@@ -201,3 +216,300 @@ def demo_accounts_ensure(*, password: str, institutions: list[Institution]) -> l
             )
             accounts.append(DemoAccount(username, label, institution.name_ko))
     return accounts
+
+
+# --- Reporting periods ------------------------------------------------------------------------
+
+# A report is due this many days after its period ends, unless the caller says otherwise.
+REPORT_DUE_DAYS_AFTER_PERIOD = 10
+
+
+class ReportWorkflowError(Exception):
+    """An action on a report that is not allowed now. ``message`` is for the user (Korean
+    source, translated); ``code`` tells views and tests which rule refused it."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def period_label(*, starts_on: datetime.date, interval: int) -> str:
+    """The Korean name of the calendar period that starts on ``starts_on``.
+
+    Labels are stored as data in Korean, like institution names, not translated per visitor.
+    """
+    year = starts_on.year
+    if interval == ReportingInterval.QUARTERLY:
+        return f"{year}년 {(starts_on.month - 1) // 3 + 1}분기"
+    if interval == ReportingInterval.HALF_YEARLY:
+        return f"{year}년 {'상반기' if starts_on.month <= 6 else '하반기'}"
+    if interval == ReportingInterval.YEARLY:
+        return f"{year}년"
+    return f"{year}년 {starts_on.month}월"
+
+
+@transaction.atomic
+def reporting_periods_generate(
+    *, project: JointProject, due_days_after_end: int = REPORT_DUE_DAYS_AFTER_PERIOD
+) -> list[ReportingPeriod]:
+    """Cut the project's time into calendar periods of ``project.reporting_interval`` months
+    (quarters by default), clipped to its start and end, each with an empty report.
+
+    Running it again rebuilds the periods (after the interval or the dates changed) as long as
+    no report has content yet; once one has, it refuses rather than lose anyone's work.
+    """
+    if ReportVersion.objects.filter(report__period__project=project).exists():
+        raise ReportWorkflowError(
+            _("이미 작성된 보고서가 있어 보고 기간을 다시 만들 수 없습니다."), code="has_reports"
+        )
+    project.periods.all().delete()
+    interval = project.reporting_interval
+    first_month = (project.starts_on.month - 1) // interval * interval + 1
+    calendar_start = project.starts_on.replace(month=first_month, day=1)
+    periods = []
+    sequence = 1
+    while calendar_start <= project.ends_on:
+        calendar_end = _add_months(calendar_start, interval) - datetime.timedelta(days=1)
+        ends_on = min(calendar_end, project.ends_on)
+        periods.append(
+            ReportingPeriod(
+                project=project,
+                sequence=sequence,
+                label=period_label(starts_on=calendar_start, interval=interval),
+                starts_on=max(calendar_start, project.starts_on),
+                ends_on=ends_on,
+                due_on=ends_on + datetime.timedelta(days=due_days_after_end),
+            )
+        )
+        sequence += 1
+        calendar_start = _add_months(calendar_start, interval)
+    periods = ReportingPeriod.objects.bulk_create(periods)
+    Report.objects.bulk_create([Report(period=period) for period in periods])
+    return periods
+
+
+# --- The report workflow ----------------------------------------------------------------------
+#
+#   draft ──submit──▶ submitted ──accept──▶ accepted
+#     ▲                  │
+#     │                return (with a comment)
+#     │                  ▼
+#     └─── (edit) ─── returned ──submit──▶ submitted …
+#
+# Every change takes the report's row lock and bumps ``Report.version``, so two people acting
+# on one report at once are serialised, and the second one, holding an older version, is told.
+
+
+def _locked(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period__project__lead_institution")
+        .get(pk=report.pk)
+    )
+
+
+def _refuse_stale(locked: Report, expected_version: int | None) -> None:
+    if expected_version is not None and locked.version != expected_version:
+        raise ReportWorkflowError(
+            _(
+                "다른 사람이 먼저 저장했습니다. 내 변경은 저장되지 않았습니다. "
+                "페이지를 새로 불러와 최신 내용을 확인한 뒤 다시 고쳐 주세요."
+            ),
+            code="stale",
+        )
+
+
+def _advance(
+    *,
+    report: Report,
+    locked: Report,
+    to_state: str,
+    by: User,
+    version: ReportVersion,
+    comment: str = "",
+) -> None:
+    """Record the transition, move the report, and bring the caller's object up to date."""
+    ReportTransition.objects.create(
+        report=locked,
+        report_version=version,
+        from_state=locked.state,
+        to_state=to_state,
+        by=by,
+        at=timezone.now(),
+        comment=comment,
+    )
+    locked.state = to_state
+    locked.version += 1
+    locked.save(update_fields=["state", "version", "accepted_version", "updated_at"])
+    report.state, report.version = locked.state, locked.version
+    report.accepted_version = locked.accepted_version
+    report.updated_at = locked.updated_at
+
+
+def working_draft_of(report: Report) -> ReportVersion | None:
+    return report.versions.filter(submitted_at__isnull=True).first()
+
+
+def latest_submitted_version_of(report: Report) -> ReportVersion | None:
+    return report.versions.filter(submitted_at__isnull=False).order_by("-number").first()
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report: Report,
+    by: User,
+    expected_version: int,
+    narrative: str,
+    difficulties: str,
+    has_difficulties: bool,
+    kpi_values: Mapping[int, Decimal | None],
+) -> ReportVersion:
+    """Save the working draft (creating it, as the next version, if there is none).
+
+    Refused, with nothing written, when ``expected_version`` is not the report's current
+    version: someone else saved in between. ``kpi_values`` maps KPI ids of the report's
+    project to actual values (``None`` for "not known yet").
+    """
+    locked = _locked(report)
+    if not permissions.can_edit_report_draft(by, locked):
+        raise ReportWorkflowError(
+            _("이 보고서는 지금 고칠 수 없습니다. 제출되었거나 고칠 권한이 없습니다."),
+            code="forbidden",
+        )
+    _refuse_stale(locked, expected_version)
+    project_kpi_ids = set(locked.project.kpis.values_list("pk", flat=True))
+    if not set(kpi_values) <= project_kpi_ids:
+        raise ReportWorkflowError(_("이 사업의 지표가 아닌 값이 있습니다."), code="unknown_kpi")
+
+    draft = working_draft_of(locked)
+    previous = None
+    if draft is None:
+        # A revision after a return starts from the returned version's values.
+        previous = latest_submitted_version_of(locked)
+        draft = ReportVersion(
+            report=locked, number=(previous.number if previous else 0) + 1, created_by=by
+        )
+    draft.narrative = narrative
+    draft.difficulties = difficulties
+    draft.has_difficulties = has_difficulties
+    draft.updated_by = by
+    draft.save()
+    if previous is not None:
+        KpiValue.objects.bulk_create(
+            KpiValue(version=draft, kpi_id=value.kpi_id, actual=value.actual)
+            for value in previous.values.filter(kpi_id__in=project_kpi_ids)
+        )
+    for kpi_id, actual in kpi_values.items():
+        KpiValue.objects.update_or_create(version=draft, kpi_id=kpi_id, defaults={"actual": actual})
+
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    report.version = locked.version
+    return draft
+
+
+@transaction.atomic
+def report_submit(
+    *, report: Report, by: User, expected_version: int | None = None
+) -> ReportVersion:
+    """Freeze the working draft as a submitted version that never changes again.
+
+    Only the lead institution's head, or the deputy head standing in (or an administrator),
+    submits; the draft needs a narrative and a value for every KPI.
+    """
+    locked = _locked(report)
+    if not permissions.can_submit_report(by, locked):
+        raise ReportWorkflowError(
+            _("보고서 제출은 주관 기관의 기관장 또는 기관장을 대신하는 부기관장만 할 수 있습니다.")
+            if locked.state in permissions.EDITABLE_REPORT_STATES
+            else _("이미 제출되었거나 승인된 보고서입니다."),
+            code="forbidden",
+        )
+    _refuse_stale(locked, expected_version)
+    draft = working_draft_of(locked)
+    if draft is None:
+        raise ReportWorkflowError(
+            _("제출할 초안이 없습니다. 먼저 초안을 저장해 주세요."), code="no_draft"
+        )
+    if not draft.narrative.strip():
+        raise ReportWorkflowError(_("추진 실적을 적어야 제출할 수 있습니다."), code="incomplete")
+    filled = set(
+        draft.values.filter(actual__isnull=False).values_list("kpi_id", flat=True)
+    )
+    missing = [kpi.name for kpi in locked.project.kpis.all() if kpi.pk not in filled]
+    if missing:
+        raise ReportWorkflowError(
+            _("다음 지표의 실적값을 입력해야 제출할 수 있습니다: %(names)s")
+            % {"names": ", ".join(missing)},
+            code="incomplete",
+        )
+    draft.submitted_at = timezone.now()
+    draft.submitted_by = by
+    draft.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
+    _advance(report=report, locked=locked, to_state=ReportState.SUBMITTED, by=by, version=draft)
+    return draft
+
+
+def _refuse_unless_reviewable(locked: Report, by: User) -> ReportVersion:
+    if not has_city_powers(by):
+        raise ReportWorkflowError(_("보고서 검토는 시 직원만 할 수 있습니다."), code="forbidden")
+    if not permissions.can_review_report(by, locked):
+        raise ReportWorkflowError(
+            _("제출된 보고서만 승인하거나 반려할 수 있습니다."), code="not_submitted"
+        )
+    return latest_submitted_version_of(locked)
+
+
+@transaction.atomic
+def report_accept(
+    *, report: Report, by: User, comment: str = "", expected_version: int | None = None
+) -> Report:
+    """Accept the submitted version: its KPI values become the project's official progress."""
+    locked = _locked(report)
+    version = _refuse_unless_reviewable(locked, by)
+    _refuse_stale(locked, expected_version)
+    locked.accepted_version = version
+    _advance(
+        report=report,
+        locked=locked,
+        to_state=ReportState.ACCEPTED,
+        by=by,
+        version=version,
+        comment=comment.strip(),
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, report: Report, by: User, comment: str, expected_version: int | None = None
+) -> Report:
+    """Return the submitted version to the institution with a comment saying what to fix.
+
+    The returned version stays readable; the institution's revision becomes a new version.
+    """
+    locked = _locked(report)
+    version = _refuse_unless_reviewable(locked, by)
+    _refuse_stale(locked, expected_version)
+    if not comment.strip():
+        raise ReportWorkflowError(
+            _("반려할 때는 무엇을 고쳐야 하는지 의견을 적어 주세요."), code="comment_required"
+        )
+    _advance(
+        report=report,
+        locked=locked,
+        to_state=ReportState.RETURNED,
+        by=by,
+        version=version,
+        comment=comment.strip(),
+    )
+    return report

@@ -1,5 +1,8 @@
 """factory-boy factories for the portal's models."""
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.hashers import make_password
 
@@ -9,11 +12,16 @@ from agencies.models import (
     CityStaff,
     Institution,
     InstitutionKind,
+    JointProject,
+    Kpi,
+    KpiDirection,
     LineageChange,
     Membership,
     PredecessorBody,
+    ProjectStatus,
     User,
 )
+from evaluations.models import InnovationArea
 from portal.roles import CityUnit, InstitutionRole
 
 TEST_PASSWORD = "test-password-1234"
@@ -99,3 +107,46 @@ def city_staff_user(username: str = "city-staff") -> User:
 
 def admin_user(username: str = "admin") -> User:
     return UserFactory(username=username, is_staff=True, is_superuser=True)
+
+
+class JointProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JointProject
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"시험 공동사업 {n}")
+    summary = "시민이 체감하는 시험 사업입니다."
+    lead_institution = factory.SubFactory(InstitutionFactory)
+    bureau = factory.LazyAttribute(lambda project: project.lead_institution.bureau)
+    area = InnovationArea.SERVICE
+    year = 2024
+    starts_on = datetime.date(2024, 1, 1)
+    ends_on = datetime.date(2024, 12, 31)
+    status = ProjectStatus.UNDER_WAY
+    is_published = True
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kpi
+
+    project = factory.SubFactory(JointProjectFactory)
+    name = factory.Sequence(lambda n: f"지표 {n}")
+    unit = "명"
+    baseline = Decimal("0")
+    target = Decimal("100")
+    direction = KpiDirection.HIGHER_IS_BETTER
+    weight = Decimal("1")
+
+
+def project_with_reports(**kwargs) -> JointProject:
+    """A project with one KPI (unless ``kpis=[...]`` dicts are given), quarterly periods and
+    their empty reports."""
+    from agencies.services import reporting_periods_generate
+
+    kpis = kwargs.pop("kpis", [{}])
+    project = JointProjectFactory(**kwargs)
+    for position, kpi in enumerate(kpis):
+        KpiFactory(project=project, position=position, **kpi)
+    reporting_periods_generate(project=project)
+    return project

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from agencies import demo as agency_demo
 from agencies import services as agency_services
 
 DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"  # noqa: S105 -- documented demo password
@@ -40,10 +41,11 @@ class Command(BaseCommand):
             accounts = agency_services.demo_accounts_ensure(
                 password=password, institutions=institutions
             )
+            projects = agency_demo.demo_projects_ensure(institutions=institutions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
-                f"{len(accounts)} demo accounts."
+                f"{len(accounts)} demo accounts, {len(projects)} joint projects."
             )
         )
         self.stdout.write(f"Every demo account's password: {password}")

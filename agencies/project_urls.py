@@ -1,0 +1,17 @@
+"""Addresses of joint projects and their reports, under /projects/."""
+
+from django.urls import path
+
+from agencies import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("export.<str:file_format>", views.project_export, name="export"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+]
