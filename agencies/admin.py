@@ -2,11 +2,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import (
     Bureau,
     CityStaff,
+    EvidenceFile,
     Institution,
     JointProject,
     Kpi,
@@ -276,13 +279,32 @@ class KpiValueInline(ReadOnlyInline):
     show_change_link = False
 
 
+EVIDENCE_FIELDS = ["download", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+
+@admin.display(description=_("파일"))
+def evidence_download_link(evidence):
+    """Through the permission-checked view: stored files have no public address."""
+    url = reverse("projects:evidence_download", kwargs={"pk": evidence.pk})
+    return format_html('<a href="{}">{}</a>', url, evidence.original_name)
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = EvidenceFile
+    fields = EVIDENCE_FIELDS
+    readonly_fields = fields
+    show_change_link = False
+
+    download = staticmethod(evidence_download_link)
+
+
 @admin.register(ReportVersion)
 class ReportVersionAdmin(admin.ModelAdmin):
     list_display = ["report", "number", "submitted_at", "has_difficulties"]
     list_filter = ["has_difficulties", "report__state"]
     search_fields = ["report__period__project__title", "narrative", "difficulties"]
     list_select_related = ["report__period__project"]
-    inlines = [KpiValueInline]
+    inlines = [KpiValueInline, EvidenceInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
@@ -313,4 +335,26 @@ class ReportTransitionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    """Evidence comes in through the report form's checks; the admin reads and may delete."""
+
+    list_display = [
+        "original_name", "version", "content_type", "size", "uploaded_by", "uploaded_at",
+    ]
+    list_filter = ["content_type", "version__report__period__project__lead_institution"]
+    search_fields = ["original_name", "sha256", "version__report__period__project__title"]
+    list_select_related = ["version__report__period__project", "uploaded_by"]
+    fields = ["version", "original_name", *EVIDENCE_FIELDS]
+    readonly_fields = fields
+
+    download = staticmethod(evidence_download_link)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

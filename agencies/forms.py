@@ -2,8 +2,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from agencies import uploads
 from agencies.models import (
     Bureau,
     Institution,
@@ -195,3 +197,18 @@ class ReviewForm(forms.Form):
         if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("반려할 때는 의견을 적어 주세요."))
         return cleaned
+
+
+class EvidenceUploadForm(forms.Form):
+    """One evidence file for the working draft; checked by ``agencies.uploads``."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    file = forms.FileField(label=_("증빙 파일"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
+        self.fields["file"].help_text = _(
+            "PDF, 한글(HWP·HWPX), 워드(DOCX), 엑셀(XLSX), PNG, JPEG 파일을 "
+            "%(limit)s까지 올릴 수 있습니다."
+        ) % {"limit": filesizeformat(uploads.max_upload_bytes())}

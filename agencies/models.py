@@ -1,5 +1,7 @@
 """Institutions, the city's bureaus, and the people who belong to them."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -694,3 +696,49 @@ class ReportTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.from_state} → {self.to_state}"
+
+
+def evidence_storage_name(instance: "EvidenceFile", filename: str) -> str:
+    """A server-made name: the uploaded name never reaches the file system."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to one version of a report as evidence (PDF, HWP, DOCX, XLSX, images).
+
+    Stored under ``MEDIA_ROOT`` (outside the static files) with a server-made name and served
+    only through a permission-checked view. A revision copies its previous version's rows,
+    which keep pointing at the same stored file.
+    """
+
+    version = models.ForeignKey(
+        ReportVersion,
+        verbose_name=_("보고서 판"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("파일"), upload_to=evidence_storage_name, max_length=200)
+    original_name = models.CharField(_("파일 이름"), max_length=150)
+    content_type = models.CharField(_("파일 형식"), max_length=100)
+    size = models.PositiveBigIntegerField(_("크기(바이트)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User,
+        verbose_name=_("올린 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("올린 일시"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("증빙 파일")
+        verbose_name_plural = _("증빙 파일")
+        ordering = ["version", "uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="evidence_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from agencies.models import (
+    EvidenceFile,
     Institution,
     JointProject,
     Membership,
@@ -150,3 +151,22 @@ def can_use_review_queue(user) -> bool:
 
 def can_export_projects(user) -> bool:
     return has_city_powers(user)
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """Evidence may hold personal data: only the lead institution's people and the city."""
+    if has_city_powers(user):
+        return EvidenceFile.objects.all()
+    institution_id = affiliation_of(user).institution_id
+    if institution_id is None:
+        return EvidenceFile.objects.none()
+    return EvidenceFile.objects.filter(
+        version__report__period__project__lead_institution_id=institution_id
+    )
+
+
+def get_evidence_for(user, pk: int) -> EvidenceFile:
+    try:
+        return evidence_visible_to(user).select_related("version__report").get(pk=pk)
+    except EvidenceFile.DoesNotExist:
+        raise Http404 from None

@@ -160,6 +160,9 @@ def report_versions(report: Report, *, with_history: bool) -> list[ReportVersion
     versions = report.versions.prefetch_related(
         Prefetch("values", queryset=KpiValue.objects.select_related("kpi"))
     ).select_related("submitted_by", "updated_by")
+    if with_history:
+        # Evidence is shown with the history only: the public never sees the files.
+        versions = versions.prefetch_related("evidence")
     if not with_history:
         if report.accepted_version_id is None:
             return []

@@ -20,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies import permissions
+from agencies import permissions, uploads
 from agencies.models import (
     Bureau,
     CityStaff,
+    EvidenceFile,
     Institution,
     JointProject,
     KpiValue,
@@ -271,6 +272,19 @@ def reporting_periods_generate(
             _("이미 작성된 보고서가 있어 보고 기간을 다시 만들 수 없습니다."), code="has_reports"
         )
     project.periods.all().delete()
+    periods = ReportingPeriod.objects.bulk_create(
+        reporting_periods_plan(project=project, due_days_after_end=due_days_after_end)
+    )
+    Report.objects.bulk_create([Report(period=period) for period in periods])
+    return periods
+
+
+def reporting_periods_plan(
+    *, project: JointProject, due_days_after_end: int = REPORT_DUE_DAYS_AFTER_PERIOD
+) -> list[ReportingPeriod]:
+    """The periods ``reporting_periods_generate`` writes, unsaved and without reports; reads
+    and writes nothing, so a caller creating many projects at once (``seed_demo``) can save
+    the periods of all of them in one query."""
     interval = project.reporting_interval
     first_month = (project.starts_on.month - 1) // interval * interval + 1
     calendar_start = project.starts_on.replace(month=first_month, day=1)
@@ -291,8 +305,6 @@ def reporting_periods_generate(
         )
         sequence += 1
         calendar_start = _add_months(calendar_start, interval)
-    periods = ReportingPeriod.objects.bulk_create(periods)
-    Report.objects.bulk_create([Report(period=period) for period in periods])
     return periods
 
 
@@ -362,6 +374,61 @@ def latest_submitted_version_of(report: Report) -> ReportVersion | None:
     return report.versions.filter(submitted_at__isnull=False).order_by("-number").first()
 
 
+def _open_working_draft(locked: Report, *, by: User) -> ReportVersion:
+    """The report's working draft, created as the next version when there is none.
+
+    A revision after a return starts from the returned version: its KPI values and its
+    evidence (rows pointing at the same stored files) are carried over.
+    """
+    draft = working_draft_of(locked)
+    if draft is not None:
+        return draft
+    previous = latest_submitted_version_of(locked)
+    draft = ReportVersion.objects.create(
+        report=locked,
+        number=(previous.number if previous else 0) + 1,
+        created_by=by,
+        updated_by=by,
+        narrative=previous.narrative if previous else "",
+        difficulties=previous.difficulties if previous else "",
+        has_difficulties=previous.has_difficulties if previous else False,
+    )
+    if previous is not None:
+        project_kpi_ids = locked.project.kpis.values_list("pk", flat=True)
+        KpiValue.objects.bulk_create(
+            KpiValue(version=draft, kpi_id=value.kpi_id, actual=value.actual)
+            for value in previous.values.filter(kpi_id__in=project_kpi_ids)
+        )
+        EvidenceFile.objects.bulk_create(
+            EvidenceFile(
+                version=draft,
+                file=evidence.file.name,
+                original_name=evidence.original_name,
+                content_type=evidence.content_type,
+                size=evidence.size,
+                sha256=evidence.sha256,
+                uploaded_by=evidence.uploaded_by,
+                uploaded_at=evidence.uploaded_at,
+            )
+            for evidence in previous.evidence.all()
+        )
+    return draft
+
+
+def _refuse_unless_editable(locked: Report, by: User) -> None:
+    if not permissions.can_edit_report_draft(by, locked):
+        raise ReportWorkflowError(
+            _("이 보고서는 지금 고칠 수 없습니다. 제출되었거나 고칠 권한이 없습니다."),
+            code="forbidden",
+        )
+
+
+def _bump_version(*, report: Report, locked: Report) -> None:
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    report.version = locked.version
+
+
 @transaction.atomic
 def report_save_draft(
     *,
@@ -380,41 +447,75 @@ def report_save_draft(
     project to actual values (``None`` for "not known yet").
     """
     locked = _locked(report)
-    if not permissions.can_edit_report_draft(by, locked):
-        raise ReportWorkflowError(
-            _("이 보고서는 지금 고칠 수 없습니다. 제출되었거나 고칠 권한이 없습니다."),
-            code="forbidden",
-        )
+    _refuse_unless_editable(locked, by)
     _refuse_stale(locked, expected_version)
     project_kpi_ids = set(locked.project.kpis.values_list("pk", flat=True))
     if not set(kpi_values) <= project_kpi_ids:
         raise ReportWorkflowError(_("이 사업의 지표가 아닌 값이 있습니다."), code="unknown_kpi")
 
-    draft = working_draft_of(locked)
-    previous = None
-    if draft is None:
-        # A revision after a return starts from the returned version's values.
-        previous = latest_submitted_version_of(locked)
-        draft = ReportVersion(
-            report=locked, number=(previous.number if previous else 0) + 1, created_by=by
-        )
+    draft = _open_working_draft(locked, by=by)
     draft.narrative = narrative
     draft.difficulties = difficulties
     draft.has_difficulties = has_difficulties
     draft.updated_by = by
     draft.save()
-    if previous is not None:
-        KpiValue.objects.bulk_create(
-            KpiValue(version=draft, kpi_id=value.kpi_id, actual=value.actual)
-            for value in previous.values.filter(kpi_id__in=project_kpi_ids)
-        )
     for kpi_id, actual in kpi_values.items():
         KpiValue.objects.update_or_create(version=draft, kpi_id=kpi_id, defaults={"actual": actual})
-
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
-    report.version = locked.version
+    _bump_version(report=report, locked=locked)
     return draft
+
+
+@transaction.atomic
+def evidence_attach(
+    *, report: Report, by: User, expected_version: int | None, upload
+) -> EvidenceFile:
+    """Check an uploaded file and attach it to the working draft as evidence.
+
+    The file must be one of the allowed types by name and by content, within the size cap
+    (``agencies.uploads``); it is stored under a server-made name. A file that fails a check
+    is refused with ``ReportWorkflowError`` and nothing is stored.
+    """
+    locked = _locked(report)
+    _refuse_unless_editable(locked, by)
+    _refuse_stale(locked, expected_version)
+    try:
+        inspected = uploads.inspect_upload(upload)
+    except uploads.UploadRejected as rejected:
+        raise ReportWorkflowError(str(rejected), code="upload_rejected") from rejected
+    draft = _open_working_draft(locked, by=by)
+    evidence = EvidenceFile(
+        version=draft,
+        original_name=inspected.original_name,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=by,
+    )
+    evidence.file.save(f"upload.{inspected.extension}", upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    _bump_version(report=report, locked=locked)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: EvidenceFile, by: User, expected_version: int | None) -> None:
+    """Take a file off the working draft. Submitted versions keep their evidence for good.
+
+    The stored file stays: earlier versions may point at it.
+    """
+    locked = _locked(evidence.version.report)
+    _refuse_unless_editable(locked, by)
+    _refuse_stale(locked, expected_version)
+    if evidence.version.is_frozen:
+        raise ReportWorkflowError(
+            _("제출된 판의 증빙은 지울 수 없습니다."), code="frozen"
+        )
+    evidence.delete()
+    _bump_version(report=evidence.version.report, locked=locked)
 
 
 @transaction.atomic

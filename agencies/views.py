@@ -12,7 +12,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from agencies import exports, permissions, selectors, services
 from agencies.achievement import project_achievements
 from agencies.apps import INSTITUTIONS_CONTENT
-from agencies.forms import DirectoryFilterForm, ProjectFilterForm, ReportForm, ReviewForm
+from agencies.forms import (
+    DirectoryFilterForm,
+    EvidenceUploadForm,
+    ProjectFilterForm,
+    ReportForm,
+    ReviewForm,
+)
 from agencies.models import Institution, ReportState
 from portal.content_cache import content_version
 from portal.htmx import wants_fragment
@@ -255,13 +261,32 @@ def report_edit(request, pk: int):
         form = ReportForm(
             initial=ReportForm.initial_from(current, report_version=report.version), kpis=kpis
         )
+    return _render_report_form(
+        request, report, form=form, status=status, workflow_error=workflow_error
+    )
+
+
+def _render_report_form(
+    request,
+    report,
+    *,
+    form,
+    status: int = 200,
+    workflow_error=None,
+    upload_form: EvidenceUploadForm | None = None,
+):
     template = "agencies/report_form.html"
     if wants_fragment(request):
         template += "#report-form"
+    shown = services.working_draft_of(report) or services.latest_submitted_version_of(report)
     context = {
         "report": report,
         "project": report.project,
         "form": form,
+        "upload_form": upload_form or EvidenceUploadForm(initial={"version": report.version}),
+        "evidence": list(shown.evidence.all()) if shown else [],
+        # Files of a submitted version stay; uploading starts a new draft that copies them.
+        "evidence_editable": shown is not None and not shown.is_frozen,
         "can_submit": permissions.can_submit_report(request.user, report),
         "workflow_error": workflow_error,
         "last_return": (
@@ -269,6 +294,91 @@ def report_edit(request, pk: int):
         ),
     }
     return render(request, template, context, status=status)
+
+
+def _report_form_for(report) -> ReportForm:
+    kpis = list(report.project.kpis.order_by("position", "pk"))
+    current = services.working_draft_of(report) or services.latest_submitted_version_of(report)
+    return ReportForm(
+        initial=ReportForm.initial_from(current, report_version=report.version), kpis=kpis
+    )
+
+
+@require_POST
+def evidence_upload(request, pk: int):
+    """Attach an evidence file to the report's working draft.
+
+    A refused file (type, content, size) is a form error next to the file field (400); a
+    stale page is a 409, and nothing is stored in either case.
+    """
+    report = permissions.get_report_for(request.user, pk)
+    if not permissions.can_edit_report_draft(request.user, report):
+        raise PermissionDenied
+    upload_form = EvidenceUploadForm(request.POST, request.FILES)
+    status = 400
+    if upload_form.is_valid():
+        try:
+            evidence = services.evidence_attach(
+                report=report,
+                by=request.user,
+                expected_version=upload_form.cleaned_data["version"],
+                upload=upload_form.cleaned_data["file"],
+            )
+        except services.ReportWorkflowError as error:
+            upload_form.add_error("file", str(error))
+            status = 409 if error.code == "stale" else 400
+        else:
+            uploaded = _("증빙 파일 %(name)s을(를) 올렸습니다.")
+            messages.success(request, uploaded % {"name": evidence.original_name})
+            return redirect("projects:report_edit", pk=report.pk)
+    return _render_report_form(
+        request, report, form=_report_form_for(report), status=status, upload_form=upload_form
+    )
+
+
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = permissions.get_evidence_for(request.user, pk)
+    report = evidence.version.report
+    if not permissions.can_edit_report_draft(request.user, report):
+        raise PermissionDenied
+    try:
+        expected_version = int(request.POST.get("version", ""))
+    except ValueError:
+        expected_version = -1
+    try:
+        services.evidence_remove(
+            evidence=evidence, by=request.user, expected_version=expected_version
+        )
+    except services.ReportWorkflowError as error:
+        messages.error(request, str(error))
+        return _render_report_form(
+            request,
+            report,
+            form=_report_form_for(report),
+            status=409 if error.code == "stale" else 400,
+            workflow_error=error,
+        )
+    messages.success(request, _("증빙 파일을 지웠습니다."))
+    return redirect("projects:report_edit", pk=report.pk)
+
+
+@require_GET
+def evidence_download(request, pk: int):
+    """The file, as an attachment under its cleaned name, to those who may see it."""
+    evidence = permissions.get_evidence_for(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -177,7 +177,10 @@ STORAGES = {
         )
     },
 }
+# Uploaded evidence lives here, outside STATIC_ROOT; it is never served directly (no
+# MEDIA_URL route), only through permission-checked download views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
