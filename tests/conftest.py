@@ -104,8 +104,9 @@ def client_as(client):
 def _seed_demo_rows(django_db_setup, django_db_blocker):
     """The rows ``manage.py seed_demo`` writes, made once per session by the real command
     (in a transaction rolled back at once): it takes about a second, ``seeded`` replays them
-    in a few queries."""
-    models = list(apps.get_app_config("agencies").get_models())
+    in a few queries. Every table of ``agencies`` is recorded, many-to-many links (a
+    project's partner institutions) included; seed_demo writes nowhere else."""
+    models = list(apps.get_app_config("agencies").get_models(include_auto_created=True))
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
@@ -122,7 +123,10 @@ def _seed_demo_rows(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seeded(db, _seed_demo_rows):
     """The demo data of ``manage.py seed_demo``: 27 institutions, 12 bureaus, 83 accounts
-    (every password ``DEFAULT_DEMO_PASSWORD``)."""
+    (every password ``DEFAULT_DEMO_PASSWORD``), 81 joint projects with their KPIs and 324
+    reports in every state, with versions and timelines."""
+    # Rows go in table by table; foreign keys between them (a report's accepted version)
+    # are checked at commit, as Django creates them deferrable.
     for model, rows in _seed_demo_rows:
         model.objects.bulk_create(model(**row) for row in rows)
     # Rows came with their ids: move the id sequences past them for rows made later.

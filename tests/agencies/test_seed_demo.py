@@ -1,4 +1,6 @@
-"""manage.py seed_demo: the 27 demo institutions, their lineage and the demo accounts."""
+"""manage.py seed_demo: the 27 demo institutions, their lineage and the demo accounts.
+
+The joint projects it adds are tested in test_demo_projects.py."""
 
 from io import StringIO
 
@@ -20,7 +22,7 @@ from agencies.models import (
 )
 from portal.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 from portal.roles import CityUnit, InstitutionRole
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import JointProjectFactory, MembershipFactory, UserFactory
 
 INSTITUTION_CODES = [
     "GJSSA", "GJUC", "GJTC", "GJEC", "GJTO", "GJTP", "GJJEF", "GJCEA", "GJTLE", "GJCF",
@@ -36,16 +38,16 @@ def seed(*args: str) -> str:
 
 
 def database_snapshot() -> dict[str, list[dict]]:
-    """Every row of every model, by primary key: what "the same database" means."""
+    """Every row of every table, many-to-many links included, by primary key: what "the same
+    database" means, timestamps and all."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
-        for model in apps.get_models()
+        for model in apps.get_models(include_auto_created=True)
     }
 
 
-def test_seed_creates_the_institutions_bureaus_and_accounts(db):
-    seed()
-
+def test_seed_creates_the_institutions_bureaus_and_accounts(seeded):
+    # ``seeded`` holds exactly what the command writes (see the fixture's own test).
     assert Bureau.objects.count() == 12
     assert Institution.objects.count() == 27
     assert sorted(Institution.objects.values_list("code", flat=True)) == sorted(INSTITUTION_CODES)
@@ -74,9 +76,7 @@ def test_seed_creates_the_institutions_bureaus_and_accounts(db):
             assert not membership.user.is_staff
 
 
-def test_seed_institution_details(db):
-    seed()
-
+def test_seed_institution_details(seeded):
     gjssa = Institution.objects.select_related("bureau").get(code="GJSSA")
     assert gjssa.name_ko == "광주사회서비스원"
     assert gjssa.name_en == "Gwangju Social Service Agency"
@@ -130,7 +130,13 @@ def test_running_seed_twice_leaves_the_database_as_it_was(db):
     seed()
     second = database_snapshot()
 
-    assert first["agencies.Institution"], "the snapshot must hold the seeded rows"
+    for label in (
+        "agencies.Institution",
+        "agencies.JointProject",
+        "agencies.JointProject_partner_institutions",
+        "agencies.ReportTransition",
+    ):
+        assert first[label], f"the snapshot must hold the seeded rows of {label}"
     assert second == first
 
 
@@ -138,9 +144,13 @@ def test_the_seeded_fixture_holds_what_the_command_writes(seeded):
     """``seeded`` replays rows recorded from the command; running the command over them
     changes nothing, and new rows still get fresh ids."""
     replayed = database_snapshot()
+    assert replayed["agencies.JointProject_partner_institutions"]
+    assert replayed["agencies.KpiValue"]
     seed()
     assert database_snapshot() == replayed
     assert UserFactory(username="later").pk > max(row["id"] for row in replayed["agencies.User"])
+    project = JointProjectFactory()
+    assert project.pk > max(row["id"] for row in replayed["agencies.JointProject"])
 
 
 def test_seed_again_keeps_demo_sessions_signed_in(db, client):
@@ -201,6 +211,11 @@ def test_seed_prints_the_accounts(db):
     output = seed("--password", "printed-password-1")
 
     assert "12 bureaus, 27 institutions, 83 demo accounts." in output
+    assert (
+        "81 joint projects (81 added this run), 324 reports "
+        "(162 draft, 54 submitted, 27 returned, 81 accepted); "
+        "216 of them walked through the workflow this run."
+    ) in output
     assert "printed-password-1" in output
     lines = output.splitlines()
     for username in ("admin", "staff", "head-gjssa", "deputy-gjssa", "staff-gjssa", "head-gjydc"):

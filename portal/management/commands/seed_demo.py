@@ -10,8 +10,8 @@ DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"  # noqa: S105 -- documented demo p
 
 class Command(BaseCommand):
     help = (
-        "Load the demo institutions, bureaus and accounts. Safe to run again: it updates "
-        "what is there instead of adding twice."
+        "Load the demo institutions, bureaus, accounts and joint projects with reports in "
+        "every state. Safe to run again: it updates what is there instead of adding twice."
     )
 
     def add_arguments(self, parser):
@@ -45,7 +45,17 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
-                f"{len(accounts)} demo accounts, {len(projects)} joint projects."
+                f"{len(accounts)} demo accounts."
+            )
+        )
+        by_state = ", ".join(
+            f"{count} {state}" for state, count in projects.reports_by_state.items()
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(projects.projects)} joint projects ({projects.added} added this run), "
+                f"{sum(projects.reports_by_state.values())} reports ({by_state}); "
+                f"{projects.walked} of them walked through the workflow this run."
             )
         )
         self.stdout.write(f"Every demo account's password: {password}")
