@@ -5,6 +5,7 @@ language. A new page joins the harness by opening it with the ``page`` fixture a
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from weakref import WeakKeyDictionary, WeakSet
@@ -141,6 +142,15 @@ def assert_no_serious_axe_violations(page: Page, tags: tuple[str, ...] = AXE_TAG
                 if node["summary"]:
                     lines.extend(f"      {line}" for line in node["summary"].splitlines())
         raise AssertionError("\n".join(lines))
+
+
+def shoot(page: Page, name: str) -> None:
+    """Keep a full-page screenshot for a human to look at when ``BROWSER_SHOTS`` names a
+    folder (``BROWSER_SHOTS=/tmp/shots pytest tests/browser``)."""
+    folder = os.environ.get("BROWSER_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
 
 
 def assert_html_lang(page: Page, language: str) -> None:

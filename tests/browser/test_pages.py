@@ -5,9 +5,7 @@ directory live (htmx) and without JavaScript, and opens institution pages; axe-c
 serious or critical problem on any of them.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,6 +14,7 @@ from tests.browser.helpers import (
     PHONE,
     assert_html_lang,
     assert_no_serious_axe_violations,
+    shoot,
     sign_in,
     switch_language,
     ui_text,
@@ -28,14 +27,6 @@ HEAD_INSTITUTION = "광주사회서비스원"
 @pytest.fixture(params=["ko", "en"])
 def language(request):
     return request.param
-
-
-def shoot(page: Page, name: str) -> None:
-    """Keep a screenshot for a human to look at when ``BROWSER_SHOTS`` names a folder."""
-    folder = os.environ.get("BROWSER_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
 
 
 def result_titles(page: Page):
