@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
 from agencies import uploads
@@ -131,7 +132,11 @@ class ReportForm(forms.Form):
                 max_digits=14,
                 decimal_places=2,
                 help_text=_("기준값 %(baseline)s, 목표값 %(target)s")
-                % {"baseline": kpi.baseline.normalize(), "target": kpi.target.normalize()},
+                % {
+                    # localize() writes 1200, where str(Decimal) would write 1.2E+3.
+                    "baseline": localize(kpi.baseline.normalize()),
+                    "target": localize(kpi.target.normalize()),
+                },
                 error_messages={
                     "invalid": _("숫자로 입력하세요. 예: 120 또는 85.5"),
                     "max_digits": _("너무 큰 수입니다. 단위와 자릿수를 확인하세요."),
