@@ -263,6 +263,10 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Every field is read-only: a "save" would only touch ``updated_at``.
+        return False
+
     @admin.display(description=_("주관 기관"), ordering="period__project__lead_institution")
     def lead_institution(self, report):
         return report.period.project.lead_institution
@@ -310,6 +314,11 @@ class ReportVersionAdmin(admin.ModelAdmin):
         return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # A submitted version never changes: a "save" here would still rewrite its
+        # ``updated_at`` and log a change.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -150,3 +150,46 @@ def project_with_reports(**kwargs) -> JointProject:
         KpiFactory(project=project, position=position, **kpi)
     reporting_periods_generate(project=project)
     return project
+
+
+def report_in_state(
+    report,
+    state: str,
+    *,
+    drafter: User,
+    submitter: User,
+    reviewer: User,
+    evidence=(),
+    narrative: str = "추진 실적을 적었습니다.",
+):
+    """Take a fresh (draft, empty) report to ``state`` through the workflow's services: the
+    ``drafter`` saves a draft with a value for every KPI (and attaches the ``evidence``
+    uploads), the ``submitter`` submits it, the ``reviewer`` accepts or returns it."""
+    from agencies.models import ReportState
+    from agencies.services import (
+        evidence_attach,
+        report_accept,
+        report_return,
+        report_save_draft,
+        report_submit,
+    )
+
+    report_save_draft(
+        report=report,
+        by=drafter,
+        expected_version=report.version,
+        narrative=narrative,
+        difficulties="",
+        has_difficulties=False,
+        kpi_values={kpi.pk: Decimal("40") for kpi in report.project.kpis.all()},
+    )
+    for upload in evidence:
+        evidence_attach(report=report, by=drafter, expected_version=report.version, upload=upload)
+    if state == ReportState.DRAFT:
+        return report
+    report_submit(report=report, by=submitter)
+    if state == ReportState.ACCEPTED:
+        report_accept(report=report, by=reviewer)
+    elif state == ReportState.RETURNED:
+        report_return(report=report, by=reviewer, comment="목표 대비 근거를 보완해 주세요.")
+    return report

@@ -18,6 +18,7 @@ not the ones the view happens to return.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +38,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from agencies.models import Institution
+from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
 from portal.roles import InstitutionRole
 from tests.conftest import ROLE_NAMES, World
 from tests.factories import (
@@ -45,6 +47,8 @@ from tests.factories import (
     admin_user,
     city_staff_user,
     member_of,
+    project_with_reports,
+    report_in_state,
 )
 
 # --- The world the cases are built from ------------------------------------------------------
@@ -55,7 +59,14 @@ class MatrixWorld(World):
     """The ``world`` of conftest, plus what the matrix's cases need besides."""
 
     former_institution: Institution  # inactive: phase 1 merged it away; only the city sees it
+    # Joint projects by name (see ``_build_projects``) and their reports by state.
+    projects: dict[str, JointProject] = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
+    evidence: dict[str, EvidenceFile] = field(default_factory=dict)  # by the report's name
     admin_samples: dict[str, models.Model] = field(default_factory=dict)  # model label -> object
+
+    def report_pk(self, name: str) -> dict:
+        return {"pk": self.reports[name].pk}
 
 
 # One existing object for every model registered in the Django admin (its change, delete and
@@ -67,6 +78,13 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "agencies.membership": lambda world: world.users["staff_x"].membership,
     "agencies.citystaff": lambda world: world.users["city_staff"].city_staff,
     "agencies.user": lambda world: world.users["head_x"],
+    "agencies.jointproject": lambda world: world.projects["x"],
+    "agencies.kpi": lambda world: world.projects["x"].kpis.first(),
+    "agencies.reportingperiod": lambda world: world.reports["returned"].period,
+    "agencies.report": lambda world: world.reports["returned"],
+    "agencies.reportversion": lambda world: world.reports["returned"].versions.first(),
+    "agencies.reporttransition": lambda world: world.reports["returned"].transitions.last(),
+    "agencies.evidencefile": lambda world: world.evidence["accepted"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -88,8 +106,83 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
 }
 
 
+# The smallest real PDF: enough for the upload checks, which look at the content too.
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def evidence_pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("현장 점검표.pdf", EVIDENCE_PDF, content_type="application/pdf")
+
+
+def _build_projects(world: MatrixWorld) -> None:
+    """Joint projects and reports in every state of the workflow, made by its services:
+
+    - ``x``: X's published project, one report per quarter: ``accepted`` (with evidence),
+      ``submitted``, ``returned``, ``draft`` (with evidence);
+    - ``x-unpublished``: X's project not yet published, its one report ``accepted-unpublished``;
+    - ``y-partnered``: Y's unpublished project with X as a partner, its report ``y-draft``.
+    """
+    users = world.users
+    x_people = {"drafter": users["staff_x"], "submitter": users["head_x"]}
+    y_people = {"drafter": users["staff_y"], "submitter": users["head_y"]}
+    reviewer = users["city_staff"]
+    world.projects["x"] = project_with_reports(
+        lead_institution=world.institution_x, title="엑스 공개 사업"
+    )
+    world.projects["x-unpublished"] = project_with_reports(
+        lead_institution=world.institution_x,
+        title="엑스 준비 중 사업",
+        is_published=False,
+        ends_on=datetime.date(2024, 3, 31),
+    )
+    world.projects["y-partnered"] = project_with_reports(
+        lead_institution=world.institution_y,
+        title="와이 준비 중 협업사업",
+        is_published=False,
+        ends_on=datetime.date(2024, 3, 31),
+    )
+    world.projects["y-partnered"].partner_institutions.add(world.institution_x)
+
+    def reports_of(project: str) -> list[Report]:
+        return list(
+            Report.objects.filter(period__project=world.projects[project]).order_by(
+                "period__sequence"
+            )
+        )
+
+    quarters = reports_of("x")
+    plan = [
+        ("accepted", quarters[0], ReportState.ACCEPTED, x_people, True),
+        ("submitted", quarters[1], ReportState.SUBMITTED, x_people, False),
+        ("returned", quarters[2], ReportState.RETURNED, x_people, False),
+        ("draft", quarters[3], ReportState.DRAFT, x_people, True),
+        (
+            "accepted-unpublished",
+            reports_of("x-unpublished")[0],
+            ReportState.ACCEPTED,
+            x_people,
+            False,
+        ),
+        ("y-draft", reports_of("y-partnered")[0], ReportState.DRAFT, y_people, False),
+    ]
+    for name, report, state, people, with_evidence in plan:
+        world.reports[name] = report_in_state(
+            report,
+            state,
+            reviewer=reviewer,
+            evidence=[evidence_pdf()] if with_evidence else [],
+            **people,
+        )
+        if with_evidence:
+            world.evidence[name] = EvidenceFile.objects.get(version__report=report)
+
+
 def build_matrix_world() -> MatrixWorld:
-    """The same people as conftest's ``world``, a former institution and the admin samples."""
+    """The same people as conftest's ``world``, a former institution, joint projects with
+    reports in every state, and the admin samples."""
     institution_x = InstitutionFactory(code="XINST", name_ko="엑스기관")
     institution_y = InstitutionFactory(code="YINST", name_ko="와이기관")
     users = {
@@ -108,6 +201,7 @@ def build_matrix_world() -> MatrixWorld:
         users=users,
         former_institution=InstitutionFactory(code="OLDINST", name_ko="옛기관", is_active=False),
     )
+    _build_projects(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -214,6 +308,88 @@ def _slug(code_of: Callable[[MatrixWorld], str]) -> Callable[[MatrixWorld], dict
     return lambda world: {"code": code_of(world)}
 
 
+def _project(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.projects[name].pk}
+
+
+def _report(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: world.report_pk(name)
+
+
+def _evidence(report_name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.evidence[report_name].pk}
+
+
+def _report_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: world.reports[name].get_absolute_url()
+
+
+def _report_edit_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse("projects:report_edit", kwargs=world.report_pk(name))
+
+
+def _report_form_data(name: str, action: str) -> Callable[[MatrixWorld], dict]:
+    """A complete report form for the report as the world left it: a narrative and a value
+    for every KPI, at the report's current version."""
+
+    def data(world: MatrixWorld) -> dict:
+        report = world.reports[name]
+        values = {f"kpi_{kpi.pk}": "60" for kpi in report.project.kpis.all()}
+        return {
+            "version": report.version,
+            "narrative": "2분기 추진 실적: 돌봄 대상 60명 발굴",
+            "difficulties": "",
+            "action": action,
+            **values,
+        }
+
+    return data
+
+
+def _review_data(name: str, decision: str, comment: str = "") -> Callable[[MatrixWorld], dict]:
+    return lambda world: {
+        "version": world.reports[name].version,
+        "decision": decision,
+        "comment": comment,
+    }
+
+
+# X's private records (drafts, returns, unpublished projects): X's people and the city.
+X_PRIVATE = statuses(404, **grant((*X_PEOPLE, *CITY_POWERS), 200))
+Y_PRIVATE = statuses(404, **grant((*Y_PEOPLE, *CITY_POWERS), 200))
+# The same for pages that are not public at all: anonymous visitors are asked to sign in.
+X_PRIVATE_SIGNED_IN = X_PRIVATE | {"anonymous": LOGIN}
+# An open report of X: its people and the admin draft it; city staff see it but do not.
+X_DRAFTS = statuses(404, anonymous=LOGIN, city_staff=403, **grant((*X_PEOPLE, "admin"), 200))
+# Pages only city staff and the admin use; everyone else signed in is refused.
+CITY_ONLY = statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 200))
+
+
+def _x_submits(name: str) -> dict[str, Outcome]:
+    """Save and submit X's open report: the head, the deputy standing in and the admin
+    land on the submitted report. X's staff may save but not submit: the draft is saved and
+    the submission refused with a message on the form (400). City staff see the report but
+    do not write it (403); Y's people do not see it (404)."""
+    return statuses(
+        Redirect(_report_path(name)),
+        anonymous=LOGIN,
+        staff_x=400,
+        city_staff=403,
+        **grant(Y_PEOPLE, 404),
+    )
+
+
+def _reviews(name: str) -> dict[str, Outcome]:
+    """Reviewing X's report: city staff and the admin land on the report; X's people see it
+    but may not review it (403); Y's people do not see it (404)."""
+    return statuses(
+        403,
+        anonymous=LOGIN,
+        **grant(Y_PEOPLE, 404),
+        **grant(CITY_POWERS, Redirect(_report_path(name))),
+    )
+
+
 MATRIX: dict[str, list[Expect]] = {
     "home": [Expect(PUBLIC)],
     "healthz": [Expect(PUBLIC)],
@@ -237,6 +413,182 @@ MATRIX: dict[str, list[Expect]] = {
             case="x-upper-case",
         ),
         Expect(statuses(404), _slug(lambda world: "nosuch"), case="unknown"),
+    ],
+    # --- Joint projects and reports (issue 3) -------------------------------------------------
+    # MISSION.md: published projects and accepted progress are public; X's drafts, returns and
+    # comments are for X's people and the city; another institution's private record is a 404.
+    "projects:list": [Expect(PUBLIC)],
+    "projects:detail": [
+        Expect(PUBLIC, _project("x"), case="published"),
+        Expect(X_PRIVATE, _project("x-unpublished"), case="x-unpublished"),
+        # A partner institution sees the unpublished project it works on, as its lead does.
+        Expect(
+            statuses(404, **grant((*X_PEOPLE, *Y_PEOPLE, *CITY_POWERS), 200)),
+            _project("y-partnered"),
+            case="y-unpublished-x-partner",
+        ),
+        Expect(statuses(404), lambda world: {"pk": 0}, case="unknown"),
+    ],
+    "projects:report_detail": [
+        # Accepted progress of a published project is public.
+        Expect(PUBLIC, _report("accepted"), case="accepted"),
+        Expect(X_PRIVATE, _report("submitted"), case="submitted"),
+        Expect(X_PRIVATE, _report("returned"), case="returned"),
+        Expect(X_PRIVATE, _report("draft"), case="draft"),
+        # Accepted, but its project is not published yet: still private.
+        Expect(X_PRIVATE, _report("accepted-unpublished"), case="accepted-unpublished"),
+        # Partners see the project, not the lead's drafts: only the lead institution's people.
+        Expect(Y_PRIVATE, _report("y-draft"), case="y-draft-x-partner"),
+        Expect(statuses(404), lambda world: {"pk": 0}, case="unknown"),
+    ],
+    # Staff, deputy and head of X draft X's open reports (and the admin); city staff see the
+    # report but do not write it (403); Y's people do not see it (404).
+    "projects:report_edit": [
+        Expect(X_DRAFTS, _report("draft"), case="draft"),
+        Expect(X_DRAFTS, _report("returned"), case="returned"),
+        # A submitted or accepted report is frozen: nobody edits it, not even the admin.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404)),
+            _report("submitted"),
+            case="submitted",
+        ),
+        # Accepted progress of a published project is public, so Y's people see it too (403).
+        Expect(statuses(403, anonymous=LOGIN), _report("accepted"), case="accepted"),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404)),
+            _report("accepted-unpublished"),
+            case="accepted-unpublished",
+        ),
+        # X partners in Y's project but does not draft Y's report.
+        Expect(
+            statuses(
+                404, anonymous=LOGIN, city_staff=403, **grant(("staff_y", "head_y", "admin"), 200)
+            ),
+            _report("y-draft"),
+            case="y-draft-x-partner",
+        ),
+        # Saving a draft: everyone who drafts is sent back to the form.
+        Expect(
+            statuses(
+                Redirect(_report_edit_path("draft")),
+                anonymous=LOGIN,
+                city_staff=403,
+                **grant(Y_PEOPLE, 404),
+            ),
+            _report("draft"),
+            method="post",
+            data=_report_form_data("draft", "save"),
+            case="draft-save",
+        ),
+        # "Save and submit": the head or the deputy standing in (or the admin); not staff.
+        Expect(
+            _x_submits("draft"),
+            _report("draft"),
+            method="post",
+            data=_report_form_data("draft", "submit"),
+            case="draft-submit",
+        ),
+        # A returned report is revised and submitted again by the same people.
+        Expect(
+            _x_submits("returned"),
+            _report("returned"),
+            method="post",
+            data=_report_form_data("returned", "submit"),
+            case="returned-submit",
+        ),
+    ],
+    # City staff (and the admin) accept or return a submitted report; X's people see it but
+    # may not review it (403); Y's people do not see it (404).
+    "projects:report_review": [
+        Expect(statuses(405, anonymous=LOGIN), _report("submitted"), case="submitted"),
+        Expect(
+            _reviews("submitted"),
+            _report("submitted"),
+            method="post",
+            data=_review_data("submitted", "accept"),
+            case="submitted-accept",
+        ),
+        Expect(
+            _reviews("submitted"),
+            _report("submitted"),
+            method="post",
+            data=_review_data("submitted", "return", "실적 근거를 붙여 주세요."),
+            case="submitted-return",
+        ),
+        # Only a submitted report is reviewed: a draft is refused on the page (400).
+        Expect(
+            _reviews("draft") | grant(CITY_POWERS, 400),
+            _report("draft"),
+            method="post",
+            data=_review_data("draft", "accept"),
+            case="draft-accept",
+        ),
+    ],
+    "projects:review_queue": [Expect(CITY_ONLY)],
+    # Exports of every project's achievement are for the city.
+    "projects:export": [
+        Expect(CITY_ONLY, lambda world: {"file_format": "csv"}, case="csv"),
+        Expect(CITY_ONLY, lambda world: {"file_format": "xlsx"}, case="xlsx"),
+        Expect(
+            CITY_ONLY | grant(CITY_POWERS, 404),
+            lambda world: {"file_format": "pdf"},
+            case="unknown-format",
+        ),
+    ],
+    # Evidence may hold personal data: never public, not even on accepted progress. Those who
+    # draft attach and remove it while the report is open.
+    "projects:evidence_upload": [
+        Expect(
+            statuses(
+                Redirect(_report_edit_path("draft")),
+                anonymous=LOGIN,
+                city_staff=403,
+                **grant(Y_PEOPLE, 404),
+            ),
+            _report("draft"),
+            method="post",
+            data=lambda world: {
+                "version": world.reports["draft"].version,
+                "file": evidence_pdf(),
+            },
+            case="draft",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404)),
+            _report("submitted"),
+            method="post",
+            data=lambda world: {
+                "version": world.reports["submitted"].version,
+                "file": evidence_pdf(),
+            },
+            case="submitted",
+        ),
+    ],
+    "projects:evidence_download": [
+        Expect(X_PRIVATE_SIGNED_IN, _evidence("draft"), case="draft"),
+        Expect(X_PRIVATE_SIGNED_IN, _evidence("accepted"), case="accepted"),
+    ],
+    "projects:evidence_delete": [
+        Expect(
+            statuses(
+                Redirect(_report_edit_path("draft")),
+                anonymous=LOGIN,
+                city_staff=403,
+                **grant(Y_PEOPLE, 404),
+            ),
+            _evidence("draft"),
+            method="post",
+            data=lambda world: {"version": world.reports["draft"].version},
+            case="draft",
+        ),
+        # Accepted evidence stays: the report is no longer open.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404)),
+            _evidence("accepted"),
+            method="post",
+            data=lambda world: {"version": world.reports["accepted"].version},
+            case="accepted",
+        ),
     ],
     "login": [
         # Someone already signed in is sent on to the home page.
@@ -346,15 +698,34 @@ def _admin_sample(world: MatrixWorld, label: str) -> models.Model:
         raise LookupError(f"add a sample object for {label!r} to ADMIN_SAMPLES") from None
 
 
+# Pages the admin refuses even the superuser (403): the report workflow's records are written
+# by its services only, so the timeline stays true (issue 3: "Admin for all of it, with the
+# timeline read-only"). Reports come from reporting periods; versions and the timeline are
+# history, never added or deleted by hand; evidence comes through the upload checks only.
+ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
+    "agencies.report": {"add"},
+    "agencies.reportversion": {"add", "delete"},
+    "agencies.reporttransition": {"add", "delete"},
+    "agencies.evidencefile": {"add"},
+}
+
+
+def _admin_page_statuses(label: str, page: str) -> dict[str, Outcome]:
+    if page in ADMIN_PAGES_REFUSED.get(label, set()):
+        return ADMIN_MODEL_PAGE | {"admin": 403}
+    return ADMIN_MODEL_PAGE
+
+
 def _admin_model_list_cases(match: re.Match) -> list[Expect]:
-    return [Expect(ADMIN_MODEL_PAGE)]
+    label = admin_model_label(match["model"])
+    return [Expect(_admin_page_statuses(label, match["page"]))]
 
 
 def _admin_object_cases(match: re.Match) -> list[Expect]:
     label = admin_model_label(match["model"])
     return [
         Expect(
-            ADMIN_MODEL_PAGE,
+            _admin_page_statuses(label, match["page"]),
             lambda world: {"object_id": _admin_sample(world, label).pk},
         )
     ]
@@ -377,14 +748,17 @@ def _admin_object_redirect_cases(match: re.Match) -> list[Expect]:
 
 RULES: list[Rule] = [
     Rule(
-        r"admin:(?P<model>\w+)_(changelist|add)",
+        r"admin:(?P<model>\w+)_(?P<page>changelist|add)",
         _admin_model_list_cases,
-        why="a model's list and add pages: the superuser only",
+        why="a model's list and add pages: the superuser only (see ADMIN_PAGES_REFUSED)",
     ),
     Rule(
-        r"admin:(?P<model>\w+)_(change|delete|history)",
+        r"admin:(?P<model>\w+)_(?P<page>change|delete|history)",
         _admin_object_cases,
-        why="a model's object pages, on the model's sample object: the superuser only",
+        why=(
+            "a model's object pages, on the model's sample object: the superuser only "
+            "(see ADMIN_PAGES_REFUSED)"
+        ),
     ),
     Rule(
         r"route:admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/",

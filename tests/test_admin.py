@@ -1,14 +1,20 @@
 """Django admin: every registered model's pages load for a superuser, in Korean.
 
 The cases come from ``admin.site._registry``, so a model registered later is covered without
-touching this file; it only needs a row to open (see ``ROW_BUILDERS``).
+touching this file; it only needs a row to open (see ``ROW_BUILDERS``). What a page must show
+follows its ModelAdmin: a model the admin may not add has no add page (403) and no add link;
+a read-only model (the report workflow's history) shows its fields without a Save button.
 """
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets, label_for_field
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -19,7 +25,19 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from agencies.models import User
+from agencies.models import (
+    EvidenceFile,
+    Institution,
+    JointProject,
+    Kpi,
+    Report,
+    ReportingPeriod,
+    ReportState,
+    ReportTransition,
+    ReportVersion,
+    User,
+)
+from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -32,9 +50,38 @@ def _periodic_task():
     )
 
 
-# Rows for the models seed_demo does not fill. A model registered later either gets its rows
-# from seed_demo or a builder here; ``test_every_registered_model_has_a_row`` says which.
+def _returned_report_with_evidence():
+    """A joint project of a seeded institution whose one report went through the workflow
+    (draft with evidence, submitted, returned): rows for every model of issue 3's admin, so
+    these pages do not depend on what seed_demo happens to write."""
+    superuser = User.objects.get(username="admin")  # drafts, submits and reviews alike
+    project = project_with_reports(
+        lead_institution=Institution.objects.order_by("pk").first(),
+        title="관리 화면 시험 사업",
+        ends_on=date(2024, 3, 31),
+    )
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    return report_in_state(
+        Report.objects.get(period__project=project),
+        ReportState.RETURNED,
+        drafter=superuser,
+        submitter=superuser,
+        reviewer=superuser,
+        evidence=[SimpleUploadedFile("점검표.pdf", pdf, content_type="application/pdf")],
+    )
+
+
+# Rows for the models seed_demo does not fill, or not reliably. A model registered later either
+# gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
+# says which. One builder may serve several models: each runs once.
 ROW_BUILDERS = {
+    JointProject: _returned_report_with_evidence,
+    Kpi: _returned_report_with_evidence,
+    ReportingPeriod: _returned_report_with_evidence,
+    Report: _returned_report_with_evidence,
+    ReportVersion: _returned_report_with_evidence,
+    ReportTransition: _returned_report_with_evidence,
+    EvidenceFile: _returned_report_with_evidence,
     Group: lambda: Group.objects.create(name="전략추진단 검토자"),
     IntervalSchedule: lambda: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -57,9 +104,10 @@ def model_id(model) -> str:
 
 
 @pytest.fixture
-def admin_client_with_rows(seeded, client):
+def admin_client_with_rows(seeded, client, settings, tmp_path):
     """A superuser's client, and at least one row of every registered model."""
-    for build in ROW_BUILDERS.values():
+    settings.MEDIA_ROOT = tmp_path / "media"  # evidence files of the row builders
+    for build in dict.fromkeys(ROW_BUILDERS.values()):
         build()
     client.force_login(User.objects.get(username="admin"))
     return client
@@ -67,6 +115,25 @@ def admin_client_with_rows(seeded, client):
 
 def admin_url(model, page: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+
+
+def superuser_request():
+    """A request as the admin asks its ModelAdmins about it (permissions, fields, actions)."""
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(username="admin")
+    return request
+
+
+def model_admin_of(model):
+    return admin.site._registry[model]
+
+
+def may_add(model) -> bool:
+    return model_admin_of(model).has_add_permission(superuser_request())
+
+
+def may_change(model, row) -> bool:
+    return model_admin_of(model).has_change_permission(superuser_request(), row)
 
 
 def test_every_registered_model_has_a_row(admin_client_with_rows):
@@ -79,11 +146,18 @@ def test_every_registered_model_has_a_row(admin_client_with_rows):
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=model_id)
 def test_changelist_loads(admin_client_with_rows, model):
-    response = admin_client_with_rows.get(admin_url(model, "changelist"))
+    changelist = admin_url(model, "changelist")
+    response = admin_client_with_rows.get(changelist)
 
     assert response.status_code == 200
     assert str(model._meta.verbose_name_plural) in visible_text(response.text)
-    assert 'name="_selected_action"' in response.text  # at least one row is listed
+    # At least one row is listed, linked to its page (a change page, or a view-only one).
+    assert re.search(rf'href="{re.escape(changelist)}[^"/]+/change/', response.text)
+    # Row checkboxes come with actions only: read-only history has none (not even delete).
+    has_actions = bool(model_admin_of(model).get_actions(superuser_request()))
+    assert ('name="_selected_action"' in response.text) == has_actions
+    # The add link is there exactly when the admin may add such a row.
+    assert (f'href="{admin_url(model, "add")}"' in response.text) == may_add(model)
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=model_id)
@@ -97,6 +171,10 @@ def test_changelist_search_loads(admin_client_with_rows, model, term):
 def test_add_page_loads(admin_client_with_rows, model):
     response = admin_client_with_rows.get(admin_url(model, "add"))
 
+    if not may_add(model):
+        # Made elsewhere (reports by reporting periods, history and evidence by the workflow).
+        assert response.status_code == 403
+        return
     assert response.status_code == 200
     assert "<form" in response.text
     assert 'name="_save"' in response.text
@@ -110,8 +188,20 @@ def test_change_page_loads(admin_client_with_rows, model):
     response = admin_client_with_rows.get(admin_url(model, "change", row.pk))
 
     assert response.status_code == 200
-    assert 'name="_save"' in response.text
-    assert str(row) in visible_text(response.text)
+    text = visible_text(response.text)
+    assert str(row) in text
+    if may_change(model, row):
+        assert 'name="_save"' in response.text
+        return
+    # Read-only: every field is shown, with its label, and none of them is a form field.
+    assert 'name="_save"' not in response.text
+    model_admin = model_admin_of(model)
+    fields = flatten_fieldsets(model_admin.get_fieldsets(superuser_request(), row))
+    assert fields
+    for name in fields:
+        assert f'name="{name}"' not in response.text, name
+        assert str(label_for_field(name, model, model_admin)) in text, name
+    assert response.text.count('<div class="readonly">') >= len(fields)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.contrib import admin
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.conftest import ROLE_NAMES
@@ -130,10 +130,16 @@ def test_every_admin_model_has_a_sample_object():
 
 
 @pytest.fixture(scope="module")
-def matrix_world(django_db_setup, django_db_blocker):
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module in a transaction rolled back at its end; each test runs in a
-    savepoint inside it (the ``db`` fixture), so requests that write leave nothing behind."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    savepoint inside it (the ``db`` fixture), so requests that write leave nothing behind.
+    Uploaded evidence goes to a directory of the module's own, removed with pytest's."""
+    media_root = tmp_path_factory.mktemp("matrix-media")
+    with (
+        override_settings(MEDIA_ROOT=media_root),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         yield build_matrix_world()
         transaction.set_rollback(True)
 
