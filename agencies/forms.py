@@ -166,6 +166,28 @@ class ReportForm(forms.Form):
     def kpi_fields(self):
         return [self[self.kpi_field_name(kpi)] for kpi in self.kpis]
 
+    def validate_inline_at(self, url: str) -> None:
+        """Check each KPI value on the server as soon as it is entered (htmx, on change).
+
+        Only that field's block (``includes/field.html``, id ``<field id>_field``) is swapped,
+        so the field the person moved on to keeps its focus. Nothing is saved; without
+        JavaScript the same checks run when the form is saved.
+        """
+        for kpi in self.kpis:
+            bound = self[self.kpi_field_name(kpi)]
+            block = f"#{bound.auto_id}_field"
+            bound.field.widget.attrs.update(
+                {
+                    "hx-post": url,
+                    "hx-trigger": "change",
+                    "hx-vals": '{"action": "validate"}',
+                    "hx-include": "closest form",
+                    "hx-target": block,
+                    "hx-select": block,
+                    "hx-swap": "outerHTML",
+                }
+            )
+
     def clean(self):
         cleaned = super().clean()
         for kpi in self.kpis:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -212,6 +213,11 @@ def report_edit(request, pk: int):
     kpis = list(report.project.kpis.order_by("position", "pk"))
     status = 200
     workflow_error = None
+    if request.method == "POST" and request.POST.get("action") == "validate":
+        # Inline validation while typing: report the errors, save nothing.
+        form = ReportForm(request.POST, kpis=kpis)
+        form.is_valid()
+        return _render_report_form(request, report, form=form)
     if request.method == "POST":
         form = ReportForm(request.POST, kpis=kpis)
         if form.is_valid():
@@ -278,6 +284,7 @@ def _render_report_form(
     template = "agencies/report_form.html"
     if wants_fragment(request):
         template += "#report-form"
+    form.validate_inline_at(reverse("projects:report_edit", kwargs={"pk": report.pk}))
     shown = services.working_draft_of(report) or services.latest_submitted_version_of(report)
     context = {
         "report": report,

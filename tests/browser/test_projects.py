@@ -173,7 +173,15 @@ def test_report_is_drafted_submitted_and_returned(new_context, demo_password, pr
 
     first = staff.get_by_label(kpi_label(kpis[0]), exact=True)
     first.fill("많음")
+    version_before = report.version
     staff.get_by_label(narrative_label, exact=True).fill("브라우저 시험 초안")
+    # Leaving the field checks it on the server at once (htmx), before anything is saved.
+    expect(staff.locator(".field", has=first)).to_contain_text(
+        ui_text(language, "숫자로 입력하세요. 예: 120 또는 85.5")
+    )
+    expect(staff.get_by_label(narrative_label, exact=True)).to_be_focused()
+    report.refresh_from_db()
+    assert report.version == version_before, "inline validation must not save"
     staff.evaluate("() => { window.sameDocument = 'kept'; }")
     staff.get_by_role("button", name=save_draft, exact=True).click()
     error = ui_text(language, "숫자로 입력하세요. 예: 120 또는 85.5")
