@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies import uploads
 from agencies.models import (
@@ -209,7 +210,11 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     decision = forms.ChoiceField(
         label=_("검토 결과"),
-        choices=[(ACCEPT, _("승인")), (RETURN, _("반려"))],
+        # "Accept" / "Return" as a decision, where the same Korean words elsewhere are states.
+        choices=[
+            (ACCEPT, pgettext_lazy("review decision", "승인")),
+            (RETURN, pgettext_lazy("review decision", "반려")),
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -230,7 +235,7 @@ class EvidenceUploadForm(forms.Form):
     """One evidence file for the working draft; checked by ``agencies.uploads``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    file = forms.FileField(label=_("증빙 파일"))
+    file = forms.FileField(label=_("올릴 파일"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

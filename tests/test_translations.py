@@ -45,10 +45,14 @@ def test_english_has_no_hangul_left(po):
 
 def test_compiled_catalogue_matches_the_source(po):
     mo = polib.mofile(str(CATALOGUE / "django.mo"))
-    compiled = {entry.msgid: entry.msgstr or entry.msgstr_plural for entry in mo if entry.msgid}
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural
+        for entry in mo
+        if entry.msgid
+    }
     for entry in po.translated_entries():
         expected = entry.msgstr_plural if entry.msgid_plural else entry.msgstr
-        got = compiled.get(entry.msgid)
+        got = compiled.get((entry.msgctxt, entry.msgid))
         if entry.msgid_plural:
             got = {int(k): v for k, v in (got or {}).items()}
         assert got == expected, f"django.mo is stale for {entry.msgid!r}: run 'make messages'"

@@ -43,13 +43,16 @@ def mark_javascript_disabled(context: BrowserContext) -> BrowserContext:
     return context
 
 
-def ui_text(language: str, message: str) -> str:
-    """``message`` (a Korean msgid) as the portal shows it in ``language``.
+def ui_text(language: str, message: str, *, context: str | None = None) -> str:
+    """``message`` (a Korean msgid, with its ``context`` if it has one) as the portal shows it
+    in ``language``.
 
     Tests find buttons and labels by the text a user reads; asking the same catalogue the
     server uses keeps them right while translations are being written.
     """
     with translation.override(language):
+        if context is not None:
+            return translation.pgettext(context, message)
         return translation.gettext(message)
 
 

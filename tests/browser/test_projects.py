@@ -265,7 +265,9 @@ def test_report_is_drafted_submitted_and_returned(new_context, demo_password, pr
     assert_no_serious_axe_violations(city)
 
     comment = "목표 대비 실적의 산출 근거를 붙여 주세요."
-    city.get_by_role("radio", name=ui_text(language, "반려"), exact=True).check()
+    city.get_by_role(
+        "radio", name=ui_text(language, "반려", context="review decision"), exact=True
+    ).check()
     city.get_by_label(ui_text(language, "의견"), exact=True).fill(comment)
     with city.expect_navigation():
         city.get_by_role("button", name=ui_text(language, "검토 결과 저장"), exact=True).click()
