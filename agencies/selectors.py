@@ -194,15 +194,28 @@ def review_queue(reports: QuerySet[Report], *, today: datetime.date | None = Non
     )
 
 
-def reports_due_for(institution: Institution, *, today: datetime.date | None = None):
-    """The institution's open reports whose period has started, soonest due first."""
+@dataclass(frozen=True)
+class ReportsDue:
+    overdue: list[Report]
+    upcoming: list[Report]
+
+
+def reports_due_for(
+    institution: Institution, *, today: datetime.date | None = None
+) -> ReportsDue:
+    """The institution's open (draft or returned) reports whose period has started: those
+    past their due date, and the rest, soonest due first. One query."""
     today = today or timezone.localdate()
-    return (
+    reports = list(
         Report.objects.filter(
             period__project__lead_institution=institution,
             state__in=(ReportState.DRAFT, ReportState.RETURNED),
             period__starts_on__lte=today,
         )
-        .select_related("period__project")
+        .select_related("period__project__lead_institution")
         .order_by("period__due_on", "pk")
+    )
+    return ReportsDue(
+        overdue=[report for report in reports if report.period.due_on < today],
+        upcoming=[report for report in reports if report.period.due_on >= today],
     )

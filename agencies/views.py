@@ -95,7 +95,7 @@ def mine(request):
         "members": (
             permissions.members_visible_to(request.user, institution) if institution else []
         ),
-        "reports_due": selectors.reports_due_for(institution) if institution else [],
+        "reports_due": selectors.reports_due_for(institution) if institution else None,
     }
     return render(request, "agencies/mine.html", context)
 
