@@ -248,8 +248,25 @@ class ReportTransitionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the workflow services: the admin shows them and never adds or
+    edits one (a "save" would still rewrite timestamps and log a change).
+    ``allow_delete`` keeps deletion for records whose removal leaves history intact."""
+
+    allow_delete = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allow_delete and super().has_delete_permission(request, obj)
+
+
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ViewOnlyAdmin):
     """Reports move only through the workflow (accept, return, submit) so the timeline stays
     true; the admin reads them."""
 
@@ -259,13 +276,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["period__project__lead_institution"]
     readonly_fields = ["period", "state", "version", "accepted_version", "updated_at"]
     inlines = [ReportVersionInline, ReportTransitionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Every field is read-only: a "save" would only touch ``updated_at``.
-        return False
+    allow_delete = True
 
     @admin.display(description=_("주관 기관"), ordering="period__project__lead_institution")
     def lead_institution(self, report):
@@ -303,30 +314,16 @@ class EvidenceInline(ReadOnlyInline):
 
 
 @admin.register(ReportVersion)
-class ReportVersionAdmin(admin.ModelAdmin):
+class ReportVersionAdmin(ViewOnlyAdmin):
     list_display = ["report", "number", "submitted_at", "has_difficulties"]
     list_filter = ["has_difficulties", "report__state"]
     search_fields = ["report__period__project__title", "narrative", "difficulties"]
     list_select_related = ["report__period__project"]
     inlines = [KpiValueInline, EvidenceInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # A submitted version never changes: a "save" here would still rewrite its
-        # ``updated_at`` and log a change.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReportTransition)
-class ReportTransitionAdmin(admin.ModelAdmin):
+class ReportTransitionAdmin(ViewOnlyAdmin):
     """The timeline is read-only: nobody rewrites history."""
 
     list_display = ["report", "at", "from_state", "to_state", "by"]
@@ -334,21 +331,9 @@ class ReportTransitionAdmin(admin.ModelAdmin):
     search_fields = ["report__period__project__title", "comment", "by__username"]
     list_select_related = ["report__period__project", "by"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
+class EvidenceFileAdmin(ViewOnlyAdmin):
     """Evidence comes in through the report form's checks; the admin reads and may delete."""
 
     list_display = [
@@ -360,10 +345,6 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     fields = ["version", "original_name", *EVIDENCE_FIELDS]
     readonly_fields = fields
 
+    allow_delete = True
+
     download = staticmethod(evidence_download_link)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

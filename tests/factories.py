@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from agencies.models import (
@@ -25,14 +26,16 @@ from evaluations.models import InnovationArea
 from portal.roles import CityUnit, InstitutionRole
 
 TEST_PASSWORD = "test-password-1234"
-_TEST_PASSWORD_HASH = None
+_TEST_PASSWORD_HASHES: dict[str, str] = {}
 
 
 def _test_password_hash() -> str:
-    global _TEST_PASSWORD_HASH
-    if _TEST_PASSWORD_HASH is None:
-        _TEST_PASSWORD_HASH = make_password(TEST_PASSWORD)
-    return _TEST_PASSWORD_HASH
+    """One hash per configured hasher: a world built outside a test (module scope, default
+    hashers) must not hand a hash to tests that run with the fast hasher only."""
+    hasher = settings.PASSWORD_HASHERS[0]
+    if hasher not in _TEST_PASSWORD_HASHES:
+        _TEST_PASSWORD_HASHES[hasher] = make_password(TEST_PASSWORD)
+    return _TEST_PASSWORD_HASHES[hasher]
 
 
 class BureauFactory(factory.django.DjangoModelFactory):

@@ -39,17 +39,13 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
-from portal.roles import InstitutionRole
-from tests.conftest import ROLE_NAMES, World
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
-    admin_user,
-    city_staff_user,
-    member_of,
     project_with_reports,
     report_in_state,
 )
+from tests.world import ROLE_NAMES, World, build_world_parts
 
 # --- The world the cases are built from ------------------------------------------------------
 
@@ -183,22 +179,8 @@ def _build_projects(world: MatrixWorld) -> None:
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
-    institution_x = InstitutionFactory(code="XINST", name_ko="엑스기관")
-    institution_y = InstitutionFactory(code="YINST", name_ko="와이기관")
-    users = {
-        "anonymous": None,
-        "staff_x": member_of(institution_x, InstitutionRole.STAFF, "staff-x"),
-        "deputy_x": member_of(institution_x, InstitutionRole.DEPUTY_HEAD, "deputy-x"),
-        "head_x": member_of(institution_x, InstitutionRole.HEAD, "head-x"),
-        "staff_y": member_of(institution_y, InstitutionRole.STAFF, "staff-y"),
-        "head_y": member_of(institution_y, InstitutionRole.HEAD, "head-y"),
-        "city_staff": city_staff_user(),
-        "admin": admin_user(),
-    }
     world = MatrixWorld(
-        institution_x=institution_x,
-        institution_y=institution_y,
-        users=users,
+        **build_world_parts(),
         former_institution=InstitutionFactory(code="OLDINST", name_ko="옛기관", is_active=False),
     )
     _build_projects(world)

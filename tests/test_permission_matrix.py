@@ -15,7 +15,6 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from tests.conftest import ROLE_NAMES
 from tests.permission_matrix import (
     ADMIN_SAMPLES,
     MATRIX,
@@ -26,6 +25,7 @@ from tests.permission_matrix import (
     build_matrix_world,
     cases_for,
 )
+from tests.world import ROLE_NAMES
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Evidence uploads: allowed types by name and content, size cap, hostile names, storage,
 permission-checked downloads, and evidence carried into a revision."""
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,16 +8,22 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agencies.models import EvidenceFile, Report
+from agencies.models import EvidenceFile, Report, ReportState
 from agencies.services import (
     ReportWorkflowError,
     evidence_attach,
-    report_return,
-    report_save_draft,
-    report_submit,
 )
 from tests.agencies import evidence_samples as samples
-from tests.factories import project_with_reports
+from tests.factories import project_with_reports, report_in_state
+
+
+def PEOPLE_OF(world) -> dict:
+    """Who drafts, submits and reviews in these tests."""
+    return {
+        "drafter": world.users["staff_x"],
+        "submitter": world.users["head_x"],
+        "reviewer": world.users["city_staff"],
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -241,16 +246,7 @@ def test_evidence_is_removed_from_the_draft_but_frozen_once_submitted(client_as,
     assert list(EvidenceFile.objects.values_list("original_name", flat=True)) == ["둘째.png"]
 
     report.refresh_from_db()
-    report_save_draft(
-        report=report,
-        by=world.users["staff_x"],
-        expected_version=report.version,
-        narrative="실적",
-        difficulties="",
-        has_difficulties=False,
-        kpi_values={kpi.pk: Decimal("10") for kpi in report.project.kpis.all()},
-    )
-    report_submit(report=report, by=world.users["head_x"])
+    report_in_state(report, ReportState.SUBMITTED, **people_of(world))
     frozen = EvidenceFile.objects.get()
     response = client.post(
         reverse("projects:evidence_delete", kwargs={"pk": frozen.pk}), {"version": report.version}
@@ -261,17 +257,7 @@ def test_evidence_is_removed_from_the_draft_but_frozen_once_submitted(client_as,
 
 def test_a_revision_after_a_return_keeps_the_evidence(world, report, uploaded):
     report.refresh_from_db()
-    report_save_draft(
-        report=report,
-        by=world.users["staff_x"],
-        expected_version=report.version,
-        narrative="실적",
-        difficulties="",
-        has_difficulties=False,
-        kpi_values={kpi.pk: Decimal("10") for kpi in report.project.kpis.all()},
-    )
-    report_submit(report=report, by=world.users["head_x"])
-    report_return(report=report, by=world.users["city_staff"], comment="증빙을 보완해 주세요.")
+    report_in_state(report, ReportState.RETURNED, **people_of(world))
 
     evidence_attach(
         report=report,

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from agencies.models import Report
 from agencies.services import report_accept, report_save_draft, report_submit
-from tests.conftest import ROLE_NAMES
 from tests.factories import project_with_reports
+from tests.world import ROLE_NAMES
 
 
 @pytest.fixture

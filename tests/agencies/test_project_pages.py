@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from agencies.models import JointProject, Report, ReportState, ReportVersion
 from agencies.services import report_accept, report_return, report_save_draft, report_submit
-from tests.conftest import ROLE_NAMES
 from tests.factories import JointProjectFactory, project_with_reports
+from tests.world import ROLE_NAMES
 
 RETURN_COMMENT = "만족도 조사 표본을 밝혀 주세요"
 FIRST_NARRATIVE = "첫 판의 비공개 서술"
