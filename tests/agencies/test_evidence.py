@@ -17,7 +17,7 @@ from tests.agencies import evidence_samples as samples
 from tests.factories import project_with_reports, report_in_state
 
 
-def PEOPLE_OF(world) -> dict:
+def people_of(world) -> dict:
     """Who drafts, submits and reviews in these tests."""
     return {
         "drafter": world.users["staff_x"],
