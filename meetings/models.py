@@ -1,6 +1,8 @@
 """Meetings of the programme. The regular series alternates by month (see MISSION.md)."""
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +18,152 @@ def regular_meeting_kind_for_month(month: int) -> MeetingKind:
     if not 1 <= month <= 12:
         raise ValueError(f"month out of range: {month}")
     return MeetingKind.HEADS if month % 2 == 0 else MeetingKind.DEPUTY_HEADS
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("예정")
+    HELD = "held", _("개최")
+    POSTPONED = "postponed", _("연기")
+    CANCELLED = "cancelled", _("취소")
+
+
+class Meeting(models.Model):
+    """A meeting of the programme: a field dialogue, a heads' or deputy heads' meeting, or
+    another meeting. Times are stored in UTC and shown in Asia/Seoul.
+
+    A meeting of the regular series carries its ``series_year`` and ``series_month``; the
+    series is built by ``meetings.services.meeting_series_schedule`` and never holds two
+    meetings of one kind in one month. ``moved_by_hand`` marks a series meeting that city
+    staff rescheduled: the series leaves it alone from then on.
+    """
+
+    kind = models.CharField(_("회의 종류"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("제목"), max_length=200)
+    starts_at = models.DateTimeField(_("시작"))
+    ends_at = models.DateTimeField(_("종료"))
+    place = models.CharField(_("장소"), max_length=200, blank=True)
+    host = models.CharField(
+        _("주관"), max_length=100, blank=True, help_text=_("회의를 주관하는 부서나 사람입니다.")
+    )
+    status = models.CharField(
+        _("상태"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    series_year = models.PositiveSmallIntegerField(_("정례 회의 연도"), null=True, blank=True)
+    series_month = models.PositiveSmallIntegerField(_("정례 회의 월"), null=True, blank=True)
+    moved_by_hand = models.BooleanField(
+        _("일정 직접 변경"),
+        default=False,
+        help_text=_("직접 옮긴 정례 회의는 일정 자동 생성이 다시 바꾸지 않습니다."),
+    )
+    created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("회의")
+        verbose_name_plural = _("회의")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("회의는 시작한 뒤에 끝나야 합니다."),
+            ),
+            # A series meeting names its year and month; no other meeting does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(series_year__isnull=True, series_month__isnull=True)
+                    | models.Q(
+                        series_year__isnull=False,
+                        series_month__isnull=False,
+                        series_month__gte=1,
+                        series_month__lte=12,
+                        kind__in=[MeetingKind.HEADS, MeetingKind.DEPUTY_HEADS],
+                    )
+                ),
+                name="meeting_series_key_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "series_year", "series_month"],
+                name="meeting_series_unique_per_month",
+                violation_error_message=_("이 달의 정례 회의가 이미 있습니다."),
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_at_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_series_meeting(self) -> bool:
+        return self.series_year is not None
+
+
+class Rsvp(models.TextChoices):
+    PENDING = "pending", _("응답 전")
+    ATTENDING = "attending", _("참석")
+    NOT_ATTENDING = "not_attending", _("불참")
+    DELEGATE = "delegate", _("대리 참석")
+
+
+class Invitation(models.Model):
+    """One person invited to a meeting on behalf of an institution, with their answer and,
+    on the day, whether they (or their delegate) attended."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("회의"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("초대받은 사람"),
+        on_delete=models.CASCADE,
+        related_name="meeting_invitations",
+    )
+    institution = models.ForeignKey(
+        "agencies.Institution",
+        verbose_name=_("기관"),
+        on_delete=models.CASCADE,
+        related_name="meeting_invitations",
+        null=True,
+        blank=True,
+    )
+    rsvp = models.CharField(
+        _("참석 회신"), max_length=15, choices=Rsvp.choices, default=Rsvp.PENDING
+    )
+    delegate_name = models.CharField(_("대리 참석자"), max_length=100, blank=True)
+    responded_at = models.DateTimeField(_("회신한 때"), null=True, blank=True)
+    attended = models.BooleanField(_("참석 확인"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("회의 초대")
+        verbose_name_plural = _("회의 초대")
+        ordering = ["meeting__starts_at", "institution__name_ko", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                name="invitation_unique_per_meeting_user",
+                violation_error_message=_("이 사람은 이미 이 회의에 초대되었습니다."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rsvp__in=Rsvp.values), name="invitation_rsvp_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(rsvp=Rsvp.DELEGATE) & ~models.Q(delegate_name="")
+                    | ~models.Q(rsvp=Rsvp.DELEGATE) & models.Q(delegate_name="")
+                ),
+                name="invitation_delegate_name_iff_delegate",
+                violation_error_message=_("대리 참석일 때에만 대리 참석자 이름을 적습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.user}"

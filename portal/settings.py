@@ -182,6 +182,21 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
+# --- Meetings -------------------------------------------------------------------------------
+# The regular series (heads in even months, deputy heads in odd months) falls on the
+# MEETING_SERIES_ORDINAL-th MEETING_SERIES_WEEKDAY (0 = Monday) of the month at
+# MEETING_SERIES_TIME, Asia/Seoul; a weekend or Korean public holiday moves it to the next
+# working day.
+MEETING_SERIES_WEEKDAY = env.int("MEETING_SERIES_WEEKDAY", default=2)
+MEETING_SERIES_ORDINAL = env.int("MEETING_SERIES_ORDINAL", default=2)
+MEETING_SERIES_TIME = env.str("MEETING_SERIES_TIME", default="14:00")
+MEETING_SERIES_DURATION_MINUTES = env.int("MEETING_SERIES_DURATION_MINUTES", default=120)
+MEETING_SERIES_PLACE = env.str("MEETING_SERIES_PLACE", default="광주광역시청 3층 비즈니스룸")
+if not 0 <= MEETING_SERIES_WEEKDAY <= 6 or not 1 <= MEETING_SERIES_ORDINAL <= 4:
+    raise ImproperlyConfigured(
+        "MEETING_SERIES_WEEKDAY must be 0-6 (Monday-Sunday) and MEETING_SERIES_ORDINAL 1-4."
+    )
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

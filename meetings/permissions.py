@@ -1,0 +1,64 @@
+"""Who may see and do what with meetings and invitations.
+
+Built on ``portal.roles``. City staff see every meeting; an institution's people see the
+meetings their institution is invited to, and only their own institution's invitations;
+another institution's meeting is a 404, not a 403.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from meetings.models import Invitation, Meeting
+from portal.roles import Role, affiliation_of, has_city_powers
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    if has_city_powers(user):
+        return Meeting.objects.all()
+    institution_id = affiliation_of(user).institution_id
+    if institution_id is None:
+        return Meeting.objects.none()
+    invited = Invitation.objects.filter(institution_id=institution_id).values("meeting_id")
+    return Meeting.objects.filter(pk__in=invited)
+
+
+def get_meeting_for(user, pk: int) -> Meeting:
+    try:
+        return meetings_visible_to(user).get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def invitations_visible_to(user) -> QuerySet[Invitation]:
+    """Who was invited and how they answered: the city sees all, an institution its own."""
+    if has_city_powers(user):
+        return Invitation.objects.all()
+    institution_id = affiliation_of(user).institution_id
+    if institution_id is None:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(institution_id=institution_id)
+
+
+def get_invitation_for(user, pk: int) -> Invitation:
+    try:
+        return invitations_visible_to(user).select_related("meeting", "institution").get(pk=pk)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def can_respond_to(user, invitation: Invitation) -> bool:
+    """The invited institution's head, or its deputy head standing in, answers (and an
+    administrator); its staff and city staff see the invitation but do not answer it."""
+    affiliation = affiliation_of(user)
+    if affiliation.role == Role.ADMIN:
+        return True
+    return (
+        affiliation.leads_institution
+        and invitation.institution_id is not None
+        and affiliation.institution_id == invitation.institution_id
+    )
+
+
+def can_schedule_meetings(user) -> bool:
+    """Only the city schedules meetings and builds the regular series."""
+    return has_city_powers(user)

@@ -1,0 +1,256 @@
+"""Actions that change meetings and invitations.
+
+Each function is keyword-only and runs in one transaction; a refused action raises
+``MeetingError`` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Institution, Membership, User
+from meetings import permissions
+from meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Rsvp,
+    regular_meeting_kind_for_month,
+)
+from portal.roles import InstitutionRole
+
+# Who is invited to a meeting of the regular series.
+INVITED_ROLE_OF_KIND = {
+    MeetingKind.HEADS: InstitutionRole.HEAD,
+    MeetingKind.DEPUTY_HEADS: InstitutionRole.DEPUTY_HEAD,
+}
+
+
+class MeetingError(Exception):
+    """An action on a meeting that is not allowed now. ``message`` is for the user (Korean
+    source, translated); ``code`` tells views and tests which rule refused it."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- The regular series -----------------------------------------------------------------------
+
+
+def korean_public_holidays(year: int) -> holidays.HolidayBase:
+    """Korea's public holidays of ``year`` and the next (a December date may move into
+    January), substitute holidays included."""
+    return holidays.country_holidays("KR", years=[year, year + 1])
+
+
+def is_working_day(day: datetime.date, public_holidays: holidays.HolidayBase) -> bool:
+    return day.weekday() < 5 and day not in public_holidays
+
+
+def nth_weekday_of_month(year: int, month: int, *, weekday: int, ordinal: int) -> datetime.date:
+    """The ``ordinal``-th ``weekday`` (0 = Monday) of the month: 2nd Wednesday, …"""
+    first = datetime.date(year, month, 1)
+    offset = (weekday - first.weekday()) % 7
+    day = first + datetime.timedelta(days=offset + 7 * (ordinal - 1))
+    if day.month != month:
+        raise ValueError(f"there is no {ordinal}th weekday {weekday} in {year}-{month:02d}")
+    return day
+
+
+def series_meeting_day(
+    year: int, month: int, public_holidays: holidays.HolidayBase | None = None
+) -> datetime.date:
+    """The day of the month's regular meeting: the configured weekday, moved to the next
+    working day when it falls on a weekend or a Korean public holiday."""
+    if public_holidays is None:
+        public_holidays = korean_public_holidays(year)
+    day = nth_weekday_of_month(
+        year,
+        month,
+        weekday=settings.MEETING_SERIES_WEEKDAY,
+        ordinal=settings.MEETING_SERIES_ORDINAL,
+    )
+    while not is_working_day(day, public_holidays):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _series_start_time() -> datetime.time:
+    return datetime.time.fromisoformat(settings.MEETING_SERIES_TIME)
+
+
+def series_meeting_title(kind: MeetingKind, year: int, month: int) -> str:
+    return _("%(year)d년 %(month)d월 %(kind)s") % {
+        "year": year,
+        "month": month,
+        "kind": kind.label,
+    }
+
+
+@dataclass
+class SeriesOutcome:
+    """What ``meeting_series_schedule`` did: meetings created, moved back onto the rule,
+    left alone because they were moved by hand, already right; invitations added; active
+    institutions that have nobody in the seat the meeting invites."""
+
+    year: int
+    created: list[Meeting] = field(default_factory=list)
+    rescheduled: list[Meeting] = field(default_factory=list)
+    kept_by_hand: list[Meeting] = field(default_factory=list)
+    unchanged: list[Meeting] = field(default_factory=list)
+    invitations_added: int = 0
+    seats_empty: dict[int, list[Institution]] = field(default_factory=dict)  # month -> list
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.rescheduled or self.invitations_added)
+
+
+@transaction.atomic
+def meeting_series_schedule(*, year: int) -> SeriesOutcome:
+    """Create ``year``'s regular meetings and invite every active institution's head (even
+    months) or deputy head (odd months).
+
+    Idempotent: a second run changes nothing. A series meeting whose time no longer matches
+    the rule (the rule's settings changed) is moved back onto it, unless city staff moved it
+    by hand (``moved_by_hand``): such a meeting, its time and its invitees, is left alone.
+    Institutions invited once are not invited twice, even when their head changed.
+    """
+    seoul = ZoneInfo(settings.TIME_ZONE)
+    start_time = _series_start_time()
+    duration = datetime.timedelta(minutes=settings.MEETING_SERIES_DURATION_MINUTES)
+    public_holidays = korean_public_holidays(year)
+    outcome = SeriesOutcome(year=year)
+    existing = {
+        meeting.series_month: meeting
+        for meeting in Meeting.objects.select_for_update().filter(series_year=year)
+    }
+    seats = _institution_seats()
+    for month in range(1, 13):
+        kind = regular_meeting_kind_for_month(month)
+        day = series_meeting_day(year, month, public_holidays)
+        starts_at = datetime.datetime.combine(day, start_time, tzinfo=seoul)
+        ends_at = starts_at + duration
+        meeting = existing.get(month)
+        if meeting is None:
+            meeting = Meeting.objects.create(
+                kind=kind,
+                title=series_meeting_title(kind, year, month),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=settings.MEETING_SERIES_PLACE,
+                host=str(_("전략추진단")),
+                series_year=year,
+                series_month=month,
+            )
+            outcome.created.append(meeting)
+        elif meeting.moved_by_hand:
+            outcome.kept_by_hand.append(meeting)
+            continue
+        elif meeting.starts_at != starts_at or meeting.ends_at != ends_at:
+            meeting.starts_at, meeting.ends_at = starts_at, ends_at
+            meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
+            outcome.rescheduled.append(meeting)
+        else:
+            outcome.unchanged.append(meeting)
+        role = INVITED_ROLE_OF_KIND[kind]
+        added, empty = _invite_seats(meeting, seats, role)
+        outcome.invitations_added += added
+        if empty:
+            outcome.seats_empty[month] = empty
+    return outcome
+
+
+def _institution_seats() -> dict[Institution, dict[str, User]]:
+    """Every active institution with its head and deputy head (when the seat is filled)."""
+    seats: dict[Institution, dict[str, User]] = {
+        institution: {} for institution in Institution.objects.active().order_by("name_ko")
+    }
+    by_pk = {institution.pk: institution for institution in seats}
+    memberships = Membership.objects.filter(
+        institution__is_active=True,
+        role__in=[InstitutionRole.HEAD, InstitutionRole.DEPUTY_HEAD],
+    ).select_related("user")
+    for membership in memberships:
+        seats[by_pk[membership.institution_id]][membership.role] = membership.user
+    return seats
+
+
+def _invite_seats(
+    meeting: Meeting, seats: dict[Institution, dict[str, User]], role: InstitutionRole
+) -> tuple[int, list[Institution]]:
+    invited_institutions = set(
+        meeting.invitations.exclude(institution=None).values_list("institution_id", flat=True)
+    )
+    new, empty = [], []
+    for institution, people in seats.items():
+        if institution.pk in invited_institutions:
+            continue
+        person = people.get(role)
+        if person is None:
+            empty.append(institution)
+            continue
+        new.append(Invitation(meeting=meeting, user=person, institution=institution))
+    Invitation.objects.bulk_create(new)
+    return len(new), empty
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *, meeting: Meeting, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> Meeting:
+    """Move a meeting by hand. A series meeting moved so is never moved back by the series."""
+    if ends_at <= starts_at:
+        raise MeetingError(_("회의는 시작한 뒤에 끝나야 합니다."), code="times")
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.moved_by_hand = meeting.is_series_meeting
+    meeting.save(update_fields=["starts_at", "ends_at", "moved_by_hand", "updated_at"])
+    return meeting
+
+
+# --- Answers to invitations -------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_respond(
+    *, invitation: Invitation, by: User, rsvp: str, delegate_name: str = ""
+) -> Invitation:
+    """Record the institution's answer: attending, not attending, or sending a delegate (whose
+    name is then required). The invited institution's head or deputy head answers (or an
+    administrator), while the meeting is still to come."""
+    locked = Invitation.objects.select_for_update().select_related("meeting").get(
+        pk=invitation.pk
+    )
+    if not permissions.can_respond_to(by, locked):
+        raise MeetingError(
+            _("참석 회신은 초대받은 기관의 기관장 또는 부기관장만 할 수 있습니다."),
+            code="forbidden",
+        )
+    meeting = locked.meeting
+    if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED):
+        raise MeetingError(_("이미 열렸거나 취소된 회의에는 회신할 수 없습니다."), code="closed")
+    if meeting.starts_at <= timezone.now():
+        raise MeetingError(_("이미 시작한 회의에는 회신할 수 없습니다."), code="closed")
+    if rsvp not in (Rsvp.ATTENDING, Rsvp.NOT_ATTENDING, Rsvp.DELEGATE):
+        raise MeetingError(_("참석, 불참, 대리 참석 가운데 하나를 고르세요."), code="rsvp")
+    delegate_name = delegate_name.strip()
+    if rsvp == Rsvp.DELEGATE and not delegate_name:
+        raise MeetingError(_("대리 참석자의 이름을 적어 주세요."), code="delegate_name")
+    locked.rsvp = rsvp
+    locked.delegate_name = delegate_name if rsvp == Rsvp.DELEGATE else ""
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["rsvp", "delegate_name", "responded_at"])
+    invitation.refresh_from_db()
+    return locked
+
