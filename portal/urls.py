@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("agencies/", include("agencies.urls")),
     path("projects/", include("agencies.project_urls")),
+    path("meetings/", include("meetings.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

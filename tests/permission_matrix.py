@@ -39,6 +39,8 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
+from meetings.models import Invitation, Meeting, MeetingKind
+from meetings.services import meeting_series_schedule
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -60,6 +62,9 @@ class MatrixWorld(World):
     reports: dict[str, Report] = field(default_factory=dict)
     evidence: dict[str, EvidenceFile] = field(default_factory=dict)  # by the report's name
     admin_samples: dict[str, models.Model] = field(default_factory=dict)  # model label -> object
+    # Meetings by name (see ``_build_meetings``) and invitations by "<meeting>-<institution>".
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    invitations: dict[str, Invitation] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -81,6 +86,8 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "agencies.reportversion": lambda world: world.reports["returned"].versions.first(),
     "agencies.reporttransition": lambda world: world.reports["returned"].transitions.last(),
     "agencies.evidencefile": lambda world: world.evidence["accepted"],
+    "meetings.meeting": lambda world: world.meetings["heads"],
+    "meetings.invitation": lambda world: world.meetings["heads"].invitations.first(),
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -176,6 +183,34 @@ def _build_projects(world: MatrixWorld) -> None:
             world.evidence[name] = EvidenceFile.objects.get(version__report=report)
 
 
+def _build_meetings(world: MatrixWorld) -> None:
+    """Next year's regular series, made by its service, and a meeting only Y is invited to:
+
+    - ``heads``: February's heads' meeting, X's and Y's heads invited (``heads-x``, ``heads-y``);
+    - ``deputies``: January's deputy heads' meeting: only X has a deputy head to invite;
+    - ``y-only``: a meeting with Y's head alone.
+    """
+    year = timezone.localdate().year + 1
+    meeting_series_schedule(year=year)
+    world.meetings["heads"] = Meeting.objects.get(series_year=year, series_month=2)
+    world.meetings["deputies"] = Meeting.objects.get(series_year=year, series_month=1)
+    starts_at = world.meetings["heads"].starts_at + datetime.timedelta(days=7)
+    y_only = Meeting.objects.create(
+        kind=MeetingKind.OTHER,
+        title="와이기관 간담회",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=1),
+    )
+    Invitation.objects.create(
+        meeting=y_only, user=world.users["head_y"], institution=world.institution_y
+    )
+    world.meetings["y-only"] = y_only
+    for name, institution in (("x", world.institution_x), ("y", world.institution_y)):
+        world.invitations[f"heads-{name}"] = Invitation.objects.get(
+            meeting=world.meetings["heads"], institution=institution
+        )
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -184,6 +219,7 @@ def build_matrix_world() -> MatrixWorld:
         former_institution=InstitutionFactory(code="OLDINST", name_ko="옛기관", is_active=False),
     )
     _build_projects(world)
+    _build_meetings(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -336,11 +372,43 @@ def _review_data(name: str, decision: str, comment: str = "") -> Callable[[Matri
     }
 
 
+def _meeting(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.meetings[name].pk}
+
+
+def _meeting_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: world.meetings[name].get_absolute_url()
+
+
+def _invitation(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.invitations[name].pk}
+
+
+def _rsvp_data(name: str, rsvp: str, delegate_name: str = "") -> Callable[[MatrixWorld], dict]:
+    def data(world: MatrixWorld) -> dict:
+        prefix = f"invitation-{world.invitations[name].pk}"
+        return {f"{prefix}-rsvp": rsvp, f"{prefix}-delegate_name": delegate_name}
+
+    return data
+
+
+def _answers_for_x(meeting: str) -> dict[str, Outcome]:
+    """Answering X's invitation: X's head or deputy head (and the admin) land on the meeting;
+    X's staff and city staff see the invitation but may not answer (403); Y's people 404."""
+    return statuses(
+        403,
+        anonymous=LOGIN,
+        **grant(Y_PEOPLE, 404),
+        **grant(("head_x", "deputy_x", "admin"), Redirect(_meeting_path(meeting))),
+    )
+
+
 # X's private records (drafts, returns, unpublished projects): X's people and the city.
 X_PRIVATE = statuses(404, **grant((*X_PEOPLE, *CITY_POWERS), 200))
 Y_PRIVATE = statuses(404, **grant((*Y_PEOPLE, *CITY_POWERS), 200))
 # The same for pages that are not public at all: anonymous visitors are asked to sign in.
 X_PRIVATE_SIGNED_IN = X_PRIVATE | {"anonymous": LOGIN}
+Y_PRIVATE_SIGNED_IN = Y_PRIVATE | {"anonymous": LOGIN}
 # An open report of X: its people and the admin draft it; city staff see it but do not.
 X_DRAFTS = statuses(404, anonymous=LOGIN, city_staff=403, **grant((*X_PEOPLE, "admin"), 200))
 # Pages only city staff and the admin use; everyone else signed in is refused.
@@ -570,6 +638,78 @@ MATRIX: dict[str, list[Expect]] = {
             method="post",
             data=lambda world: {"version": world.reports["accepted"].version},
             case="accepted",
+        ),
+    ],
+    # --- Meetings (issue 4) --------------------------------------------------------------------
+    # MISSION.md: an institution sees its own invitations; the city sees every meeting and
+    # schedules them; the head or the deputy head standing in answers for the institution.
+    # Meetings are not public: an institution sees the meetings it is invited to.
+    "meetings:list": [
+        Expect(SIGNED_IN_ONLY, case="this-month"),
+        Expect(SIGNED_IN_ONLY, query={"view": "list", "year": "2024"}, case="year-list"),
+        Expect(statuses(400, anonymous=LOGIN), query={"month": "13"}, case="bad-month"),
+    ],
+    "meetings:detail": [
+        Expect(SIGNED_IN_ONLY, _meeting("heads"), case="heads-x-and-y-invited"),
+        Expect(X_PRIVATE_SIGNED_IN, _meeting("deputies"), case="deputies-x-invited"),
+        Expect(Y_PRIVATE_SIGNED_IN, _meeting("y-only"), case="y-only"),
+        Expect(statuses(404, anonymous=LOGIN), lambda world: {"pk": 0}, case="unknown"),
+    ],
+    "meetings:ics": [
+        Expect(SIGNED_IN_ONLY, _meeting("heads"), case="heads-x-and-y-invited"),
+        Expect(Y_PRIVATE_SIGNED_IN, _meeting("y-only"), case="y-only"),
+    ],
+    "meetings:rsvp": [
+        Expect(statuses(405, anonymous=LOGIN), _invitation("heads-x"), case="get"),
+        Expect(
+            _answers_for_x("heads"),
+            _invitation("heads-x"),
+            method="post",
+            data=_rsvp_data("heads-x", "attending"),
+            case="x-attending",
+        ),
+        Expect(
+            _answers_for_x("heads"),
+            _invitation("heads-x"),
+            method="post",
+            data=_rsvp_data("heads-x", "delegate", "김대리"),
+            case="x-delegate",
+        ),
+        # A delegate without a name is a form error for those who may answer.
+        Expect(
+            _answers_for_x("heads") | grant(("head_x", "deputy_x", "admin"), 400),
+            _invitation("heads-x"),
+            method="post",
+            data=_rsvp_data("heads-x", "delegate"),
+            case="x-delegate-unnamed",
+        ),
+        Expect(
+            statuses(
+                404,
+                anonymous=LOGIN,
+                staff_y=403,
+                city_staff=403,
+                **grant(("head_y", "admin"), Redirect(_meeting_path("heads"))),
+            ),
+            _invitation("heads-y"),
+            method="post",
+            data=_rsvp_data("heads-y", "not_attending"),
+            case="y-not-attending",
+        ),
+    ],
+    "meetings:schedule_series": [
+        Expect(statuses(405, anonymous=LOGIN), case="get"),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, Redirect("meetings:list"))),
+            method="post",
+            data=lambda world: {"year": "2030"},
+            case="year",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            method="post",
+            data=lambda world: {"year": "내년"},
+            case="bad-year",
         ),
     ],
     "login": [

@@ -37,6 +37,8 @@ from agencies.models import (
     ReportVersion,
     User,
 )
+from meetings.models import Invitation, Meeting
+from meetings.services import meeting_series_schedule
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -71,6 +73,11 @@ def _returned_report_with_evidence():
     )
 
 
+def _meeting_series_2024():
+    """The 2024 regular meetings with the seeded institutions' heads and deputies invited."""
+    meeting_series_schedule(year=2024)
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -96,6 +103,8 @@ ROW_BUILDERS = {
         clocked_time=timezone.now() + timedelta(days=1)
     ),
     PeriodicTask: _periodic_task,
+    Meeting: _meeting_series_2024,
+    Invitation: _meeting_series_2024,
 }
 
 

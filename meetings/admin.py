@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from meetings.models import Invitation, Meeting
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    autocomplete_fields = ["user", "institution"]
+    fields = ["user", "institution", "rsvp", "delegate_name", "attended"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "starts_at", "place", "status", "moved_by_hand"]
+    list_filter = ["kind", "status", "series_year", "moved_by_hand"]
+    search_fields = ["title", "place", "host"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["series_year", "series_month"]
+    fields = [
+        "kind", "title", "starts_at", "ends_at", "place", "host", "status",
+        "series_year", "series_month", "moved_by_hand",
+    ]
+    inlines = [InvitationInline]
+
+    def save_model(self, request, obj, form, change):
+        # A series meeting moved here is the city's decision: the series must keep it.
+        if change and obj.is_series_meeting and {"starts_at", "ends_at"} & set(form.changed_data):
+            obj.moved_by_hand = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "institution", "user", "rsvp", "delegate_name", "attended"]
+    list_filter = ["rsvp", "attended", "meeting__kind"]
+    search_fields = ["meeting__title", "institution__name_ko", "user__name", "user__username"]
+    list_select_related = ["meeting", "institution", "user"]
+    autocomplete_fields = ["meeting", "user", "institution"]

@@ -1,0 +1,87 @@
+"""Reads that the meeting pages need, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from meetings.models import Invitation, Meeting, Rsvp
+
+
+def _seoul() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The month's first instant and the next month's, in Asia/Seoul."""
+    start = datetime.datetime(year, month, 1, tzinfo=_seoul())
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return start, datetime.datetime(next_year, next_month, 1, tzinfo=_seoul())
+
+
+def meetings_between(
+    meetings: QuerySet[Meeting], start: datetime.datetime, end: datetime.datetime
+) -> list[Meeting]:
+    return list(
+        meetings.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: datetime.date
+    in_month: bool
+    meetings: list[Meeting]
+
+
+def month_calendar(
+    meetings: QuerySet[Meeting], year: int, month: int
+) -> list[list[CalendarDay]]:
+    """The month as weeks, Monday first, each day with its meetings (Asia/Seoul dates)."""
+    start, end = month_bounds(year, month)
+    by_day: dict[datetime.date, list[Meeting]] = defaultdict(list)
+    for meeting in meetings_between(meetings, start, end):
+        by_day[meeting.starts_at.astimezone(_seoul()).date()].append(meeting)
+    return [
+        [
+            CalendarDay(day=day, in_month=day.month == month, meetings=by_day.get(day, []))
+            for day in week
+        ]
+        for week in calendar.Calendar().monthdatescalendar(year, month)
+    ]
+
+
+def year_meetings(meetings: QuerySet[Meeting], year: int) -> list[Meeting]:
+    start, _ = month_bounds(year, 1)
+    end, _ = month_bounds(year + 1, 1)
+    return meetings_between(meetings, start, end)
+
+
+def invitations_of(meeting: Meeting, visible: QuerySet[Invitation]) -> list[Invitation]:
+    return list(
+        visible.filter(meeting=meeting)
+        .select_related("user", "institution")
+        .order_by("institution__name_ko", "user__name", "pk")
+    )
+
+
+def rsvp_counts(invitations: list[Invitation]) -> dict[str, int]:
+    counts = dict.fromkeys(Rsvp.values, 0)
+    for invitation in invitations:
+        counts[invitation.rsvp] += 1
+    return counts
+
+
+def with_invitation_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.annotate(
+        invitation_total=Count("invitations"),
+        attending_total=Count(
+            "invitations", filter=Q(invitations__rsvp__in=[Rsvp.ATTENDING, Rsvp.DELEGATE])
+        ),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("schedule/", views.schedule_series, name="schedule_series"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path("invitations/<int:pk>/rsvp/", views.invitation_rsvp, name="rsvp"),
+]

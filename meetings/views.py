@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from meetings import calendars, permissions, selectors, services
+from meetings.forms import CalendarForm, RsvpForm, ScheduleSeriesForm
+from portal.htmx import wants_fragment
+
+
+def _neighbour_months(year: int, month: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return previous, following
+
+
+def _render_list(request, *, schedule_form=None, status: int = 200):
+    form = CalendarForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        status = 400
+    view, year, month = form.chosen()
+    visible = permissions.meetings_visible_to(request.user)
+    previous, following = _neighbour_months(year, month)
+    can_schedule = permissions.can_schedule_meetings(request.user)
+    if can_schedule and schedule_form is None:
+        schedule_form = ScheduleSeriesForm(initial={"year": year})
+    context = {
+        "form": form,
+        "view": view,
+        "year": year,
+        "month": month,
+        "previous": previous,
+        "following": following,
+        "weeks": selectors.month_calendar(visible, year, month) if view == form.MONTH else [],
+        "meetings": selectors.year_meetings(visible, year) if view == form.LIST else [],
+        "can_schedule": can_schedule,
+        "schedule_form": schedule_form,
+    }
+    template = "meetings/list.html"
+    if wants_fragment(request):
+        template += "#calendar"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def meeting_list(request):
+    """The meetings the user may see, as a month's calendar or a year's list; htmx requests
+    (moving between months) get the calendar only."""
+    return _render_list(request)
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    """A meeting, with the invitations the user may see and, for the invited institution's
+    head or deputy head, the form to answer."""
+    meeting = permissions.get_meeting_for(request.user, pk)
+    return _render_detail(request, meeting)
+
+
+def _render_detail(request, meeting, *, failed=None, failed_form=None, status: int = 200):
+    invitations = selectors.invitations_of(
+        meeting, permissions.invitations_visible_to(request.user)
+    )
+    rows = []
+    for invitation in invitations:
+        form = None
+        if permissions.can_respond_to(request.user, invitation):
+            if failed is not None and failed.pk == invitation.pk:
+                form = failed_form
+            else:
+                form = RsvpForm(
+                    initial={"rsvp": invitation.rsvp, "delegate_name": invitation.delegate_name},
+                    prefix=f"invitation-{invitation.pk}",
+                )
+        rows.append((invitation, form))
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "counts": selectors.rsvp_counts(invitations),
+        "sees_invitations": bool(invitations),
+    }
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+@require_GET
+def meeting_ics(request, pk: int):
+    """The meeting as an iCalendar file to import into any calendar."""
+    meeting = permissions.get_meeting_for(request.user, pk)
+    body = calendars.calendar_of(
+        [meeting], url_of=lambda m: request.build_absolute_uri(m.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def invitation_rsvp(request, pk: int):
+    """The invited institution's head or deputy head answers the invitation."""
+    invitation = permissions.get_invitation_for(request.user, pk)
+    if not permissions.can_respond_to(request.user, invitation):
+        raise PermissionDenied
+    meeting = invitation.meeting
+    form = RsvpForm(request.POST, prefix=f"invitation-{invitation.pk}")
+    if form.is_valid():
+        try:
+            services.invitation_respond(
+                invitation=invitation,
+                by=request.user,
+                rsvp=form.cleaned_data["rsvp"],
+                delegate_name=form.cleaned_data["delegate_name"],
+            )
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("참석 회신을 저장했습니다."))
+            return redirect(meeting)
+    return _render_detail(request, meeting, failed=invitation, failed_form=form, status=400)
+
+
+@require_POST
+def schedule_series(request):
+    """City staff build a year's regular meetings (the same as ``schedule_meetings``)."""
+    if not permissions.can_schedule_meetings(request.user):
+        raise PermissionDenied
+    form = ScheduleSeriesForm(request.POST)
+    if not form.is_valid():
+        return _render_list(request, schedule_form=form, status=400)
+    year = form.cleaned_data["year"]
+    outcome = services.meeting_series_schedule(year=year)
+    if outcome.changed_anything:
+        done = _(
+            "%(year)d년 정례 회의: %(created)d건을 새로 만들고 %(rescheduled)d건의 일정을 "
+            "규칙에 맞췄으며, 초대 %(invited)d건을 보냈습니다."
+        )
+        messages.success(
+            request,
+            done
+            % {
+                "year": year,
+                "created": len(outcome.created),
+                "rescheduled": len(outcome.rescheduled),
+                "invited": outcome.invitations_added,
+            },
+        )
+    else:
+        already = _("%(year)d년 정례 회의는 이미 모두 잡혀 있습니다.")
+        messages.info(request, already % {"year": year})
+    if outcome.kept_by_hand:
+        kept = _("직접 옮긴 회의 %(count)d건은 그대로 두었습니다.")
+        messages.info(request, kept % {"count": len(outcome.kept_by_hand)})
+    return redirect(f"{reverse('meetings:list')}?view=list&year={year}")
