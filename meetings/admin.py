@@ -14,13 +14,14 @@ class InvitationInline(admin.TabularInline):
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "place", "status", "moved_by_hand"]
     list_filter = ["kind", "status", "series_year", "moved_by_hand"]
-    search_fields = ["title", "place", "host"]
+    search_fields = ["title", "place", "host", "visited_institution__name_ko"]
     date_hierarchy = "starts_at"
     readonly_fields = ["series_year", "series_month"]
     fields = [
-        "kind", "title", "starts_at", "ends_at", "place", "host", "status",
-        "series_year", "series_month", "moved_by_hand",
+        "kind", "title", "visited_institution", "starts_at", "ends_at", "place", "host",
+        "status", "description", "series_year", "series_month", "moved_by_hand",
     ]
+    autocomplete_fields = ["visited_institution"]
     inlines = [InvitationInline]
 
     def save_model(self, request, obj, form, change):

@@ -48,6 +48,18 @@ class Meeting(models.Model):
     status = models.CharField(
         _("상태"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
+    visited_institution = models.ForeignKey(
+        "agencies.Institution",
+        verbose_name=_("방문 기관"),
+        on_delete=models.PROTECT,
+        related_name="field_dialogues",
+        null=True,
+        blank=True,
+        help_text=_("현장 대화에서 시장과 시 관계자가 찾아가는 기관입니다."),
+    )
+    description = models.TextField(
+        _("안내"), blank=True, help_text=_("참석 대상, 진행 방식 등 회의 안내입니다.")
+    )
     series_year = models.PositiveSmallIntegerField(_("정례 회의 연도"), null=True, blank=True)
     series_month = models.PositiveSmallIntegerField(_("정례 회의 월"), null=True, blank=True)
     moved_by_hand = models.BooleanField(
@@ -87,6 +99,15 @@ class Meeting(models.Model):
                     )
                 ),
                 name="meeting_series_key_valid",
+            ),
+            # A field dialogue is held at the institution it visits.
+            models.CheckConstraint(
+                condition=(
+                    ~models.Q(kind=MeetingKind.FIELD_DIALOGUE)
+                    | models.Q(visited_institution__isnull=False)
+                ),
+                name="meeting_field_dialogue_visits_an_institution",
+                violation_error_message=_("현장 대화는 방문 기관이 있어야 합니다."),
             ),
             models.UniqueConstraint(
                 fields=["kind", "series_year", "series_month"],

@@ -24,7 +24,7 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
 
 def get_meeting_for(user, pk: int) -> Meeting:
     try:
-        return meetings_visible_to(user).get(pk=pk)
+        return meetings_visible_to(user).select_related("visited_institution").get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
 

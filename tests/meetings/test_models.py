@@ -77,6 +77,7 @@ def test_one_series_meeting_per_kind_and_month(db):
         {"kind": MeetingKind.HEADS, "series_year": 2026, "series_month": 13},
         {"kind": MeetingKind.HEADS, "series_year": 2026},
         {"status": "maybe"},
+        {"kind": MeetingKind.FIELD_DIALOGUE},  # visits no institution
     ],
 )
 def test_invalid_meetings_are_refused(db, values):

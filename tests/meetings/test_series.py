@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from agencies.models import Institution, Membership
 from meetings.models import Invitation, Meeting, MeetingKind
@@ -35,11 +36,11 @@ def _snapshot() -> tuple[list, list]:
 
 @pytest.mark.parametrize("year", YEARS)
 def test_series_of_the_demo_institutions(seeded, year):
-    outcome = meeting_series_schedule(year=year)
+    # seed_demo has made this year's series already: the others are made here.
+    meeting_series_schedule(year=year)
 
     meetings = list(Meeting.objects.filter(series_year=year).order_by("series_month"))
     assert [meeting.series_month for meeting in meetings] == list(range(1, 13))
-    assert len(outcome.created) == 12
     kr_holidays = holidays.country_holidays("KR", years=year)
     active = set(Institution.objects.active().values_list("pk", flat=True))
     assert len(active) == 27
@@ -64,7 +65,6 @@ def test_series_of_the_demo_institutions(seeded, year):
         for invitation in invitations:
             assert invitation.user.membership.role == seat
             assert invitation.user.membership.institution_id == invitation.institution_id
-    assert outcome.invitations_added == 12 * 27
 
 
 @pytest.mark.parametrize(
@@ -94,16 +94,17 @@ def test_running_again_changes_nothing(seeded):
 
 
 def test_the_command_schedules_once_and_says_what_it_did(seeded):
+    year = timezone.localdate().year + 5  # a year seed_demo has not scheduled
     out = StringIO()
-    call_command("schedule_meetings", "--year", "2026", stdout=out)
+    call_command("schedule_meetings", "--year", str(year), stdout=out)
     first = out.getvalue()
     before = _snapshot()
     out = StringIO()
-    call_command("schedule_meetings", "--year", "2026", stdout=out)
+    call_command("schedule_meetings", "--year", str(year), stdout=out)
 
     assert "12 created" in first
     assert "324 invitations added" in first
-    assert "2026-02-11" in first  # February's heads' meeting, a plain second Wednesday
+    assert f"{series_meeting_day(year, 2):%Y-%m-%d}" in first  # February's heads' meeting
     assert "0 created" in out.getvalue()
     assert "12 unchanged; 0 invitations added" in out.getvalue()
     assert _snapshot() == before

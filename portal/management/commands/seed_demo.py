@@ -4,14 +4,16 @@ from django.db import transaction
 
 from agencies import demo as agency_demo
 from agencies import services as agency_services
+from meetings import demo as meeting_demo
 
 DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"  # noqa: S105 -- documented demo password
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo institutions, bureaus, accounts and joint projects with reports in "
-        "every state. Safe to run again: it updates what is there instead of adding twice."
+        "Load the demo institutions, bureaus, accounts, joint projects with reports in "
+        "every state, this year's regular meetings and the 2024 field dialogues. Safe to run "
+        "again: it updates what is there instead of adding twice."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +44,7 @@ class Command(BaseCommand):
                 password=password, institutions=institutions
             )
             projects = agency_demo.demo_projects_ensure(institutions=institutions)
+            meetings = meeting_demo.demo_meetings_ensure(institutions=institutions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
@@ -56,6 +59,15 @@ class Command(BaseCommand):
                 f"{len(projects.projects)} joint projects ({projects.added} added this run), "
                 f"{sum(projects.reports_by_state.values())} reports ({by_state}); "
                 f"{projects.walked} of them walked through the workflow this run."
+            )
+        )
+        series = meetings.series
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{series.year} regular meetings: {len(series.created)} created this run, "
+                f"{series.invitations_added} invitations added; "
+                f"{len(meetings.field_dialogues)} field dialogues of 2024; "
+                f"{meetings.held} past meetings marked held this run."
             )
         )
         self.stdout.write(f"Every demo account's password: {password}")
