@@ -7,8 +7,9 @@ another institution's meeting is a 404, not a 403.
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, MeetingStatus
 from portal.roles import Role, affiliation_of, has_city_powers
 
 
@@ -62,3 +63,17 @@ def can_respond_to(user, invitation: Invitation) -> bool:
 def can_schedule_meetings(user) -> bool:
     """Only the city schedules meetings and builds the regular series."""
     return has_city_powers(user)
+
+
+def can_take_attendance(user) -> bool:
+    """City staff record who came (the meeting must also have begun: see
+    ``attendance_open``)."""
+    return has_city_powers(user)
+
+
+def attendance_open(meeting: Meeting) -> bool:
+    """Attendance is taken from the meeting's day on, for a meeting that was not cancelled."""
+    return (
+        meeting.status != MeetingStatus.CANCELLED
+        and timezone.localdate(meeting.starts_at) <= timezone.localdate()
+    )

@@ -254,3 +254,30 @@ def invitation_respond(
     invitation.refresh_from_db()
     return locked
 
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, by: User, present: set[int]) -> Meeting:
+    """Take attendance on the day: every invitation of the meeting is marked attended when its
+    id is in ``present`` and absent otherwise (a delegate who came counts as attended), and a
+    scheduled or postponed meeting becomes held. Running it again with the same ids changes
+    nothing. City staff only, from the meeting's day on, never for a cancelled meeting."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not permissions.can_take_attendance(by):
+        raise MeetingError(_("참석 확인은 시 직원만 할 수 있습니다."), code="forbidden")
+    if not permissions.attendance_open(locked):
+        raise MeetingError(
+            _("참석 확인은 회의 당일부터, 취소되지 않은 회의에만 할 수 있습니다."),
+            code="not_open",
+        )
+    invitations = locked.invitations.all()
+    unknown = present - set(invitations.values_list("pk", flat=True))
+    if unknown:
+        raise MeetingError(_("이 회의의 초대가 아닌 항목이 있습니다."), code="unknown")
+    invitations.filter(pk__in=present).exclude(attended=True).update(attended=True)
+    invitations.exclude(pk__in=present).exclude(attended=False).update(attended=False)
+    if locked.status in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED):
+        locked.status = MeetingStatus.HELD
+        locked.save(update_fields=["status", "updated_at"])
+    meeting.refresh_from_db()
+    return locked

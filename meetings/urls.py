@@ -9,5 +9,6 @@ urlpatterns = [
     path("schedule/", views.schedule_series, name="schedule_series"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("invitations/<int:pk>/rsvp/", views.invitation_rsvp, name="rsvp"),
 ]

@@ -62,7 +62,15 @@ def meeting_detail(request, pk: int):
     return _render_detail(request, meeting)
 
 
-def _render_detail(request, meeting, *, failed=None, failed_form=None, status: int = 200):
+def _render_detail(
+    request,
+    meeting,
+    *,
+    failed=None,
+    failed_form=None,
+    attendance_error: str = "",
+    status: int = 200,
+):
     invitations = selectors.invitations_of(
         meeting, permissions.invitations_visible_to(request.user)
     )
@@ -78,9 +86,14 @@ def _render_detail(request, meeting, *, failed=None, failed_form=None, status: i
                     prefix=f"invitation-{invitation.pk}",
                 )
         rows.append((invitation, form))
+    takes_attendance = permissions.can_take_attendance(
+        request.user
+    ) and permissions.attendance_open(meeting)
     context = {
         "meeting": meeting,
         "rows": rows,
+        "takes_attendance": takes_attendance,
+        "attendance_error": attendance_error,
         "counts": selectors.rsvp_counts(invitations),
         "sees_invitations": bool(invitations),
     }
@@ -122,6 +135,24 @@ def invitation_rsvp(request, pk: int):
             messages.success(request, _("참석 회신을 저장했습니다."))
             return redirect(meeting)
     return _render_detail(request, meeting, failed=invitation, failed_form=form, status=400)
+
+
+@require_POST
+def attendance(request, pk: int):
+    """City staff tick who came, on the meeting's day or after; the meeting is then held."""
+    meeting = permissions.get_meeting_for(request.user, pk)
+    if not permissions.can_take_attendance(request.user):
+        raise PermissionDenied
+    try:
+        present = {int(value) for value in request.POST.getlist("present")}
+    except ValueError:
+        present = {-1}
+    try:
+        services.attendance_record(meeting=meeting, by=request.user, present=present)
+    except services.MeetingError as error:
+        return _render_detail(request, meeting, attendance_error=error.message, status=400)
+    messages.success(request, _("참석 확인을 저장했습니다."))
+    return redirect(meeting)
 
 
 @require_POST

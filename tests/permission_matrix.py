@@ -188,7 +188,8 @@ def _build_meetings(world: MatrixWorld) -> None:
 
     - ``heads``: February's heads' meeting, X's and Y's heads invited (``heads-x``, ``heads-y``);
     - ``deputies``: January's deputy heads' meeting: only X has a deputy head to invite;
-    - ``y-only``: a meeting with Y's head alone.
+    - ``y-only``: a meeting with Y's head alone;
+    - ``x-past``: yesterday's meeting with X's head (``x-past-x``): attendance may be taken.
     """
     year = timezone.localdate().year + 1
     meeting_series_schedule(year=year)
@@ -205,6 +206,17 @@ def _build_meetings(world: MatrixWorld) -> None:
         meeting=y_only, user=world.users["head_y"], institution=world.institution_y
     )
     world.meetings["y-only"] = y_only
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    x_past = Meeting.objects.create(
+        kind=MeetingKind.OTHER,
+        title="엑스기관 간담회(지난 회의)",
+        starts_at=yesterday,
+        ends_at=yesterday + datetime.timedelta(hours=1),
+    )
+    world.invitations["x-past-x"] = Invitation.objects.create(
+        meeting=x_past, user=world.users["head_x"], institution=world.institution_x
+    )
+    world.meetings["x-past"] = x_past
     for name, institution in (("x", world.institution_x), ("y", world.institution_y)):
         world.invitations[f"heads-{name}"] = Invitation.objects.get(
             meeting=world.meetings["heads"], institution=institution
@@ -695,6 +707,31 @@ MATRIX: dict[str, list[Expect]] = {
             method="post",
             data=_rsvp_data("heads-y", "not_attending"),
             case="y-not-attending",
+        ),
+    ],
+    # City staff take attendance from the meeting's day on; the invited see the meeting but
+    # may not (403); another institution gets a 404.
+    "meetings:attendance": [
+        Expect(statuses(405, anonymous=LOGIN), _meeting("x-past"), case="get"),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(CITY_POWERS, Redirect(_meeting_path("x-past"))),
+            ),
+            _meeting("x-past"),
+            method="post",
+            data=lambda world: {"present": [world.invitations["x-past-x"].pk]},
+            case="x-past",
+        ),
+        # Next year's meeting has not begun: refused on the page (400) for the city.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            _meeting("heads"),
+            method="post",
+            data=lambda world: {"present": [world.invitations["heads-x"].pk]},
+            case="heads-future",
         ),
     ],
     "meetings:schedule_series": [
