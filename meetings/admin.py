@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetings.models import Invitation, Meeting
+from meetings.models import CalendarFeed, Invitation, Meeting
 
 
 class InvitationInline(admin.TabularInline):
@@ -38,3 +38,20 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["meeting__title", "institution__name_ko", "user__name", "user__username"]
     list_select_related = ["meeting", "institution", "user"]
     autocomplete_fields = ["meeting", "user", "institution"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Administrators revoke a feed by setting its revoked time; they never see the token
+    in a list."""
+
+    list_display = ["user", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "user__name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    fields = ["user", "token", "revoked_at"]
+    readonly_fields = ["token"]
+
+    def has_add_permission(self, request):
+        return False  # feeds are issued by their owners (meetings.services.calendar_feed_issue)

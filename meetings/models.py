@@ -188,3 +188,42 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.user}"
+
+
+class CalendarFeed(models.Model):
+    """A personal calendar subscription: a secret address that serves the meetings its owner
+    may see as an iCalendar feed, for calendar apps that cannot sign in. Revoking it (or
+    issuing a new one) makes the old address answer 404 at once.
+
+    The token is the only credential, so it is long and random; it is stored as issued
+    because the owner must be able to copy the address again later.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    token = models.CharField(_("비밀 주소 토큰"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("해지한 때"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("달력 구독")
+        verbose_name_plural = _("달력 구독")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

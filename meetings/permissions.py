@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import Invitation, Meeting, MeetingStatus
+from meetings.models import CalendarFeed, Invitation, Meeting, MeetingStatus
 from portal.roles import Role, affiliation_of, has_city_powers
 
 
@@ -77,3 +77,17 @@ def attendance_open(meeting: Meeting) -> bool:
         meeting.status != MeetingStatus.CANCELLED
         and timezone.localdate(meeting.starts_at) <= timezone.localdate()
     )
+
+
+def get_active_feed(token: str) -> CalendarFeed:
+    """The feed behind a secret address, else 404 (unknown and revoked alike)."""
+    try:
+        return CalendarFeed.objects.select_related("user").get(token=token, revoked_at=None)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+
+
+def active_feed_of(user) -> CalendarFeed | None:
+    if not user.is_authenticated:
+        return None
+    return CalendarFeed.objects.filter(user=user, revoked_at=None).first()

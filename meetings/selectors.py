@@ -85,3 +85,12 @@ def with_invitation_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
             "invitations", filter=Q(invitations__rsvp__in=[Rsvp.ATTENDING, Rsvp.DELEGATE])
         ),
     )
+
+
+# A feed carries the past year and everything ahead, so calendars keep recent history.
+FEED_PAST_DAYS = 365
+
+
+def feed_meetings(meetings: QuerySet[Meeting], *, now: datetime.datetime) -> list[Meeting]:
+    since = now - datetime.timedelta(days=FEED_PAST_DAYS)
+    return list(meetings.filter(ends_at__gte=since).order_by("starts_at", "pk"))

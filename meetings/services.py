@@ -7,6 +7,7 @@ Each function is keyword-only and runs in one transaction; a refused action rais
 from __future__ import annotations
 
 import datetime
+import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Institution, Membership, User
 from meetings import permissions
 from meetings.models import (
+    CalendarFeed,
     Invitation,
     Meeting,
     MeetingKind,
@@ -281,3 +283,21 @@ def attendance_record(*, meeting: Meeting, by: User, present: set[int]) -> Meeti
         locked.save(update_fields=["status", "updated_at"])
     meeting.refresh_from_db()
     return locked
+
+
+# --- Personal calendar feeds ------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_issue(*, user: User) -> CalendarFeed:
+    """A new secret feed address for ``user``; the one they had stops working."""
+    calendar_feed_revoke(user=user)
+    return CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User) -> int:
+    """Revoke ``user``'s feed address, if any: it answers 404 from now on. Idempotent."""
+    return CalendarFeed.objects.filter(user=user, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("invitations/<int:pk>/rsvp/", views.invitation_rsvp, name="rsvp"),
+    path("feed/issue/", views.feed_issue, name="feed_issue"),
+    path("feed/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("feed/<str:token>.ics", views.feed_ics, name="feed_ics"),
 ]

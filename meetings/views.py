@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -39,6 +41,7 @@ def _render_list(request, *, schedule_form=None, status: int = 200):
         "meetings": selectors.year_meetings(visible, year) if view == form.LIST else [],
         "can_schedule": can_schedule,
         "schedule_form": schedule_form,
+        "feed": permissions.active_feed_of(request.user),
     }
     template = "meetings/list.html"
     if wants_fragment(request):
@@ -187,3 +190,41 @@ def schedule_series(request):
         kept = _("직접 옮긴 회의 %(count)d건은 그대로 두었습니다.")
         messages.info(request, kept % {"count": len(outcome.kept_by_hand)})
     return redirect(f"{reverse('meetings:list')}?view=list&year={year}")
+
+
+# --- Personal calendar feeds ------------------------------------------------------------------
+
+
+@require_POST
+def feed_issue(request):
+    """Give the signed-in user a new secret feed address (the old one stops working)."""
+    services.calendar_feed_issue(user=request.user)
+    messages.success(
+        request, _("새 구독 주소를 만들었습니다. 이전 주소는 더 이상 쓸 수 없습니다.")
+    )
+    return redirect(f"{reverse('meetings:list')}#feed-title")
+
+
+@require_POST
+def feed_revoke(request):
+    services.calendar_feed_revoke(user=request.user)
+    messages.success(request, _("구독 주소를 해지했습니다."))
+    return redirect(f"{reverse('meetings:list')}#feed-title")
+
+
+@require_GET
+@login_not_required
+def feed_ics(request, token: str):
+    """The meetings the feed's owner may see, for calendar apps: the secret address is the
+    credential, so no sign-in; a revoked or unknown address is a 404."""
+    feed = permissions.get_active_feed(token)
+    meetings = selectors.feed_meetings(
+        permissions.meetings_visible_to(feed.user), now=timezone.now()
+    )
+    body = calendars.calendar_of(
+        meetings, url_of=lambda m: request.build_absolute_uri(m.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

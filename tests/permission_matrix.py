@@ -39,8 +39,8 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
-from meetings.models import Invitation, Meeting, MeetingKind
-from meetings.services import meeting_series_schedule
+from meetings.models import CalendarFeed, Invitation, Meeting, MeetingKind
+from meetings.services import calendar_feed_issue, meeting_series_schedule
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -65,6 +65,7 @@ class MatrixWorld(World):
     # Meetings by name (see ``_build_meetings``) and invitations by "<meeting>-<institution>".
     meetings: dict[str, Meeting] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
+    feeds: dict[str, CalendarFeed] = field(default_factory=dict)  # "head_x", "revoked"
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -88,6 +89,7 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "agencies.evidencefile": lambda world: world.evidence["accepted"],
     "meetings.meeting": lambda world: world.meetings["heads"],
     "meetings.invitation": lambda world: world.meetings["heads"].invitations.first(),
+    "meetings.calendarfeed": lambda world: world.feeds["head_x"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -217,6 +219,9 @@ def _build_meetings(world: MatrixWorld) -> None:
         meeting=x_past, user=world.users["head_x"], institution=world.institution_x
     )
     world.meetings["x-past"] = x_past
+    # X's head's first feed address was replaced: it is revoked; the second one is active.
+    world.feeds["revoked"] = calendar_feed_issue(user=world.users["head_x"])
+    world.feeds["head_x"] = calendar_feed_issue(user=world.users["head_x"])
     for name, institution in (("x", world.institution_x), ("y", world.institution_y)):
         world.invitations[f"heads-{name}"] = Invitation.objects.get(
             meeting=world.meetings["heads"], institution=institution
@@ -734,6 +739,28 @@ MATRIX: dict[str, list[Expect]] = {
             case="heads-future",
         ),
     ],
+    # Any signed-in user may have a feed of the meetings they see (none, for a citizen).
+    "meetings:feed_issue": [
+        Expect(statuses(405, anonymous=LOGIN), case="get"),
+        Expect(
+            statuses(Redirect("meetings:list"), anonymous=LOGIN), method="post", case="issue"
+        ),
+    ],
+    "meetings:feed_revoke": [
+        Expect(statuses(405, anonymous=LOGIN), case="get"),
+        Expect(
+            statuses(Redirect("meetings:list"), anonymous=LOGIN), method="post", case="revoke"
+        ),
+    ],
+    # The secret address is the credential: whoever holds it gets the owner's meetings, with
+    # no sign-in; a revoked or unknown address is a 404 to everyone.
+    "meetings:feed_ics": [
+        Expect(PUBLIC, lambda world: {"token": world.feeds["head_x"].token}, case="active"),
+        Expect(
+            statuses(404), lambda world: {"token": world.feeds["revoked"].token}, case="revoked"
+        ),
+        Expect(statuses(404), lambda world: {"token": "no-such-token"}, case="unknown"),
+    ],
     "meetings:schedule_series": [
         Expect(statuses(405, anonymous=LOGIN), case="get"),
         Expect(
@@ -866,6 +893,8 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     "agencies.reportversion": {"add", "delete"},
     "agencies.reporttransition": {"add", "delete"},
     "agencies.evidencefile": {"add"},
+    # Feeds are issued by their owners only (a secret address nobody else should hold).
+    "meetings.calendarfeed": {"add"},
 }
 
 

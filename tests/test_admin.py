@@ -37,8 +37,8 @@ from agencies.models import (
     ReportVersion,
     User,
 )
-from meetings.models import Invitation, Meeting
-from meetings.services import meeting_series_schedule
+from meetings.models import CalendarFeed, Invitation, Meeting
+from meetings.services import calendar_feed_issue, meeting_series_schedule
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -105,6 +105,7 @@ ROW_BUILDERS = {
     PeriodicTask: _periodic_task,
     Meeting: _meeting_series_2024,
     Invitation: _meeting_series_2024,
+    CalendarFeed: lambda: calendar_feed_issue(user=User.objects.get(username="head-gjssa")),
 }
 
 
