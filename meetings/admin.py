@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetings.models import CalendarFeed, Invitation, Meeting
+from meetings.models import CalendarFeed, DifficultyHeard, Invitation, Meeting
 
 
 class InvitationInline(admin.TabularInline):
@@ -55,3 +55,19 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # feeds are issued by their owners (meetings.services.calendar_feed_issue)
+
+
+@admin.register(DifficultyHeard)
+class DifficultyHeardAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "recorded_at"]
+    list_filter = ["meeting__visited_institution"]
+    search_fields = ["text", "meeting__title", "meeting__visited_institution__name_ko"]
+    list_select_related = ["meeting"]
+    autocomplete_fields = ["meeting"]
+    fields = ["meeting", "text", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Institution, Membership
-from meetings.models import Invitation, Meeting, MeetingKind, MeetingStatus, Rsvp
+from meetings.models import (
+    DifficultyHeard,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Rsvp,
+)
 from meetings.services import SeriesOutcome, meeting_series_schedule
 from portal.roles import InstitutionRole
 
@@ -36,6 +43,11 @@ FIELD_DIALOGUE_DAYS_2024 = [
 FIELD_DIALOGUE_START = datetime.time(15, 0)
 FIELD_DIALOGUE_LENGTH = datetime.timedelta(minutes=90)
 FIELD_DIALOGUE_HOST = "광주광역시장"
+# What the first dialogue heard, as the demo tells it (the article names no difficulty).
+DIFFICULTIES_HEARD_AT_FIRST = [
+    "통합돌봄 대상자를 찾는 데 자치구와 기관 사이 정보 공유가 늦습니다.",
+    "야간·주말 돌봄 인력을 구하기 어렵고 처우 개선이 필요합니다.",
+]
 
 
 class DemoMeetingsError(Exception):
@@ -111,6 +123,9 @@ def _field_dialogues_2024(institutions: list[Institution]) -> list[Meeting]:
         if head is not None:
             Invitation.objects.get_or_create(meeting=meeting, user=head, institution=institution)
         dialogues.append(meeting)
+    if dialogues:
+        for text in DIFFICULTIES_HEARD_AT_FIRST:
+            DifficultyHeard.objects.get_or_create(meeting=dialogues[0], text=text)
     return dialogues
 
 

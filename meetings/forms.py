@@ -59,3 +59,12 @@ class RsvpForm(forms.Form):
 
 class ScheduleSeriesForm(forms.Form):
     year = forms.IntegerField(label=_("연도"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+class DifficultyForm(forms.Form):
+    text = forms.CharField(
+        label=_("들은 어려움"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("말한 사람의 이름 없이, 들은 내용만 적습니다."),
+    )

@@ -227,3 +227,39 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class DifficultyHeard(models.Model):
+    """A difficulty on site (현장의 어려움) that staff raised in a field dialogue, as city staff
+    recorded it. It names no one: what was said, not who said it."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("현장 대화"),
+        on_delete=models.CASCADE,
+        related_name="difficulties",
+        limit_choices_to={"kind": MeetingKind.FIELD_DIALOGUE},
+    )
+    text = models.TextField(_("들은 어려움"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("기록한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("기록한 때"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("현장의 어려움")
+        verbose_name_plural = _("현장의 어려움")
+        ordering = ["meeting__starts_at", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(text=""), name="difficulty_heard_text_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 40 else f"{self.text[:39]}…"

@@ -9,8 +9,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import CalendarFeed, Invitation, Meeting, MeetingStatus
-from portal.roles import Role, affiliation_of, has_city_powers
+from meetings.models import (
+    CalendarFeed,
+    DifficultyHeard,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from portal.roles import Role, affiliation_of, has_city_powers, sees_private_records_of
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
@@ -91,3 +98,20 @@ def active_feed_of(user) -> CalendarFeed | None:
     if not user.is_authenticated:
         return None
     return CalendarFeed.objects.filter(user=user, revoked_at=None).first()
+
+
+def difficulties_visible_to(user, meeting: Meeting) -> QuerySet[DifficultyHeard]:
+    """What a field dialogue heard: the city and the visited institution's people (the public
+    "you said, we did" page will show them with what became of them)."""
+    institution = meeting.visited_institution
+    if institution is None or not sees_private_records_of(user, institution):
+        return DifficultyHeard.objects.none()
+    return meeting.difficulties.all()
+
+
+def can_record_difficulties(user, meeting: Meeting) -> bool:
+    return (
+        has_city_powers(user)
+        and meeting.kind == MeetingKind.FIELD_DIALOGUE
+        and attendance_open(meeting)
+    )

@@ -21,6 +21,7 @@ from agencies.models import Institution, Membership, User
 from meetings import permissions
 from meetings.models import (
     CalendarFeed,
+    DifficultyHeard,
     Invitation,
     Meeting,
     MeetingKind,
@@ -301,3 +302,20 @@ def calendar_feed_revoke(*, user: User) -> int:
     return CalendarFeed.objects.filter(user=user, revoked_at=None).update(
         revoked_at=timezone.now()
     )
+
+
+# --- Field dialogues --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def difficulty_record(*, meeting: Meeting, by: User, text: str) -> DifficultyHeard:
+    """Record a difficulty heard in a field dialogue, in the words the city noted (no names).
+    City staff only, from the dialogue's day on."""
+    if not permissions.can_record_difficulties(by, meeting):
+        raise MeetingError(
+            _("현장의 어려움은 시 직원이 현장 대화 당일부터 기록합니다."), code="forbidden"
+        )
+    text = text.strip()
+    if not text:
+        raise MeetingError(_("들은 어려움을 적어 주세요."), code="empty")
+    return DifficultyHeard.objects.create(meeting=meeting, text=text, recorded_by=by)

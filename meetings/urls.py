@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/difficulties/", views.difficulty_add, name="difficulty_add"),
     path("invitations/<int:pk>/rsvp/", views.invitation_rsvp, name="rsvp"),
     path("feed/issue/", views.feed_issue, name="feed_issue"),
     path("feed/revoke/", views.feed_revoke, name="feed_revoke"),

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from meetings import calendars, permissions, selectors, services
-from meetings.forms import CalendarForm, RsvpForm, ScheduleSeriesForm
+from meetings.forms import CalendarForm, DifficultyForm, RsvpForm, ScheduleSeriesForm
 from portal.htmx import wants_fragment
+from portal.roles import has_city_powers
 
 
 def _neighbour_months(year: int, month: int) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -72,6 +73,7 @@ def _render_detail(
     failed=None,
     failed_form=None,
     attendance_error: str = "",
+    difficulty_form=None,
     status: int = 200,
 ):
     invitations = selectors.invitations_of(
@@ -97,6 +99,12 @@ def _render_detail(
         "rows": rows,
         "takes_attendance": takes_attendance,
         "attendance_error": attendance_error,
+        "difficulties": list(permissions.difficulties_visible_to(request.user, meeting)),
+        "difficulty_form": (
+            difficulty_form or DifficultyForm()
+            if permissions.can_record_difficulties(request.user, meeting)
+            else None
+        ),
         "counts": selectors.rsvp_counts(invitations),
         "sees_invitations": bool(invitations),
     }
@@ -156,6 +164,26 @@ def attendance(request, pk: int):
         return _render_detail(request, meeting, attendance_error=error.message, status=400)
     messages.success(request, _("참석 확인을 저장했습니다."))
     return redirect(meeting)
+
+
+@require_POST
+def difficulty_add(request, pk: int):
+    """City staff record a difficulty heard in a field dialogue."""
+    meeting = permissions.get_meeting_for(request.user, pk)
+    if not has_city_powers(request.user):
+        raise PermissionDenied
+    form = DifficultyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.difficulty_record(
+                meeting=meeting, by=request.user, text=form.cleaned_data["text"]
+            )
+        except services.MeetingError as error:
+            form.add_error("text", error.message)
+        else:
+            messages.success(request, _("현장의 어려움을 기록했습니다."))
+            return redirect(f"{meeting.get_absolute_url()}#difficulties-title")
+    return _render_detail(request, meeting, difficulty_form=form, status=400)
 
 
 @require_POST

@@ -39,7 +39,7 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
-from meetings.models import CalendarFeed, Invitation, Meeting, MeetingKind
+from meetings.models import CalendarFeed, DifficultyHeard, Invitation, Meeting, MeetingKind
 from meetings.services import calendar_feed_issue, meeting_series_schedule
 from tests.factories import (
     InstitutionFactory,
@@ -90,6 +90,9 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "meetings.meeting": lambda world: world.meetings["heads"],
     "meetings.invitation": lambda world: world.meetings["heads"].invitations.first(),
     "meetings.calendarfeed": lambda world: world.feeds["head_x"],
+    "meetings.difficultyheard": lambda world: DifficultyHeard.objects.create(
+        meeting=world.meetings["dialogue-x"], text="돌봄 인력이 부족합니다."
+    ),
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -191,7 +194,8 @@ def _build_meetings(world: MatrixWorld) -> None:
     - ``heads``: February's heads' meeting, X's and Y's heads invited (``heads-x``, ``heads-y``);
     - ``deputies``: January's deputy heads' meeting: only X has a deputy head to invite;
     - ``y-only``: a meeting with Y's head alone;
-    - ``x-past``: yesterday's meeting with X's head (``x-past-x``): attendance may be taken.
+    - ``x-past``: yesterday's meeting with X's head (``x-past-x``): attendance may be taken;
+    - ``dialogue-x``: yesterday's field dialogue at X: difficulties heard may be recorded.
     """
     year = timezone.localdate().year + 1
     meeting_series_schedule(year=year)
@@ -219,6 +223,17 @@ def _build_meetings(world: MatrixWorld) -> None:
         meeting=x_past, user=world.users["head_x"], institution=world.institution_x
     )
     world.meetings["x-past"] = x_past
+    dialogue = Meeting.objects.create(
+        kind=MeetingKind.FIELD_DIALOGUE,
+        title="현장 대화: 엑스기관",
+        visited_institution=world.institution_x,
+        starts_at=yesterday,
+        ends_at=yesterday + datetime.timedelta(hours=1),
+    )
+    Invitation.objects.create(
+        meeting=dialogue, user=world.users["head_x"], institution=world.institution_x
+    )
+    world.meetings["dialogue-x"] = dialogue
     # X's head's first feed address was replaced: it is revoked; the second one is active.
     world.feeds["revoked"] = calendar_feed_issue(user=world.users["head_x"])
     world.feeds["head_x"] = calendar_feed_issue(user=world.users["head_x"])
@@ -737,6 +752,38 @@ MATRIX: dict[str, list[Expect]] = {
             method="post",
             data=lambda world: {"present": [world.invitations["heads-x"].pk]},
             case="heads-future",
+        ),
+    ],
+    # City staff record the difficulties heard in a field dialogue; X's people see them but
+    # do not write them (403); Y does not see X's dialogue (404).
+    "meetings:difficulty_add": [
+        Expect(statuses(405, anonymous=LOGIN), _meeting("dialogue-x"), case="get"),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(CITY_POWERS, Redirect(_meeting_path("dialogue-x"))),
+            ),
+            _meeting("dialogue-x"),
+            method="post",
+            data=lambda world: {"text": "야간 돌봄 인력을 구하기 어렵습니다."},
+            case="dialogue-x",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(CITY_POWERS, 400)),
+            _meeting("dialogue-x"),
+            method="post",
+            data=lambda world: {"text": " "},
+            case="empty",
+        ),
+        # Not a field dialogue: refused on the page for the city.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(CITY_POWERS, 400)),
+            _meeting("x-past"),
+            method="post",
+            data=lambda world: {"text": "들은 내용"},
+            case="not-a-dialogue",
         ),
     ],
     # Any signed-in user may have a feed of the meetings they see (none, for a citizen).

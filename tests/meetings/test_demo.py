@@ -32,6 +32,7 @@ def test_the_2024_field_dialogues(seeded):
     # The attendees the article names by role for the first dialogue.
     for attendee in ("광주광역시장", "광주사회서비스원 기관장", "복지건강국장", "전략추진단장"):
         assert attendee in first.description
+    assert first.difficulties.count() == 2
     kr_holidays = holidays.country_holidays("KR", years=2024)
     for meeting in dialogues:
         day = meeting.starts_at.astimezone(SEOUL).date()
