@@ -67,6 +67,14 @@ def can_respond_to(user, invitation: Invitation) -> bool:
     )
 
 
+def answers_open(meeting: Meeting) -> bool:
+    """Invitations are answered while the meeting is still to come and not held or cancelled."""
+    return (
+        meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED)
+        and meeting.starts_at > timezone.now()
+    )
+
+
 def can_schedule_meetings(user) -> bool:
     """Only the city schedules meetings and builds the regular series."""
     return has_city_powers(user)

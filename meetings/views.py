@@ -80,16 +80,16 @@ def _render_detail(
         meeting, permissions.invitations_visible_to(request.user)
     )
     rows = []
+    answers_open = permissions.answers_open(meeting)
     for invitation in invitations:
         form = None
-        if permissions.can_respond_to(request.user, invitation):
-            if failed is not None and failed.pk == invitation.pk:
-                form = failed_form
-            else:
-                form = RsvpForm(
-                    initial={"rsvp": invitation.rsvp, "delegate_name": invitation.delegate_name},
-                    prefix=f"invitation-{invitation.pk}",
-                )
+        if failed is not None and failed.pk == invitation.pk:
+            form = failed_form  # with the reason the answer was refused
+        elif answers_open and permissions.can_respond_to(request.user, invitation):
+            form = RsvpForm(
+                initial={"rsvp": invitation.rsvp, "delegate_name": invitation.delegate_name},
+                prefix=f"invitation-{invitation.pk}",
+            )
         rows.append((invitation, form))
     takes_attendance = permissions.can_take_attendance(
         request.user

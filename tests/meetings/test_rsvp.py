@@ -154,3 +154,15 @@ def test_each_sees_their_own_institutions_invitations(
         assert (name in text) == (name in sees), name
     x_form = reverse("meetings:rsvp", kwargs={"pk": invitation.pk})
     assert (x_form in page) == may_answer
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"status": MeetingStatus.CANCELLED}, {"starts_at": timezone.now()}],
+    ids=["cancelled", "started"],
+)
+def test_no_answer_form_once_answers_are_closed(world, invitation, client_as, change):
+    Meeting.objects.filter(pk=invitation.meeting_id).update(**change)
+    page = _detail(client_as(world.users["head_x"]), invitation).content.decode()
+    assert reverse("meetings:rsvp", kwargs={"pk": invitation.pk}) not in page
+    assert "응답 전" in section_text(page, "invitations-title")
