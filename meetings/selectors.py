@@ -94,3 +94,19 @@ FEED_PAST_DAYS = 365
 def feed_meetings(meetings: QuerySet[Meeting], *, now: datetime.datetime) -> list[Meeting]:
     since = now - datetime.timedelta(days=FEED_PAST_DAYS)
     return list(meetings.filter(ends_at__gte=since).order_by("starts_at", "pk"))
+
+
+def field_dialogue_agenda(meeting: Meeting, visible_projects) -> list:
+    """A field dialogue's agenda: the visited institution's joint projects (led or partnered)
+    that the user may see, latest year first."""
+    institution_id = meeting.visited_institution_id
+    if institution_id is None:
+        return []
+    own = visible_projects.filter(
+        Q(lead_institution_id=institution_id) | Q(partner_institutions__id=institution_id)
+    ).values("pk")
+    return list(
+        visible_projects.model.objects.filter(pk__in=own)
+        .select_related("lead_institution")
+        .order_by("-year", "title")
+    )

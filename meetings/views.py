@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from agencies.permissions import projects_visible_to
 from meetings import calendars, permissions, selectors, services
 from meetings.forms import CalendarForm, DifficultyForm, RsvpForm, ScheduleSeriesForm
 from portal.htmx import wants_fragment
@@ -105,6 +106,7 @@ def _render_detail(
             if permissions.can_record_difficulties(request.user, meeting)
             else None
         ),
+        "agenda": selectors.field_dialogue_agenda(meeting, projects_visible_to(request.user)),
         "counts": selectors.rsvp_counts(invitations),
         "sees_invitations": bool(invitations),
     }

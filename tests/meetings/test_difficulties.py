@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from meetings.models import DifficultyHeard, Invitation, Meeting, MeetingKind
 from meetings.services import MeetingError, difficulty_record
+from tests.factories import JointProjectFactory
 from tests.pages import section_text
 
 
@@ -98,3 +99,28 @@ def test_recording_on_the_page(world, dialogue, client_as):
     text = section_text(response.text, "difficulties-title")
     assert "주말 돌봄 인력을 구하기 어렵습니다." in text
     assert DifficultyHeard.objects.get().meeting == dialogue
+
+
+def test_the_agenda_is_the_institutions_joint_projects(world, dialogue, client_as):
+    published = JointProjectFactory(lead_institution=world.institution_x, title="엑스 돌봄 사업")
+    hidden = JointProjectFactory(
+        lead_institution=world.institution_x, title="엑스 준비 사업", is_published=False
+    )
+    partnered = JointProjectFactory(lead_institution=world.institution_y, title="와이 협업 사업")
+    partnered.partner_institutions.add(world.institution_x)
+    JointProjectFactory(lead_institution=world.institution_y, title="와이 단독 사업")
+
+    city = section_text(
+        client_as(world.users["city_staff"]).get(dialogue.get_absolute_url()).text,
+        "agenda-title",
+    )
+    y_head = section_text(
+        client_as(world.users["head_y"]).get(dialogue.get_absolute_url()).text, "agenda-title"
+    )
+
+    for title in (published.title, hidden.title, partnered.title):
+        assert title in city
+    assert "와이 단독 사업" not in city
+    # Y's head sees the published projects only: X's unpublished one stays X's.
+    assert published.title in y_head
+    assert hidden.title not in y_head
