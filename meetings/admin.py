@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from meetings.models import CalendarFeed, DifficultyHeard, Invitation, Meeting
+from meetings.models import (
+    ActionItem,
+    ActionItemUpdate,
+    CalendarFeed,
+    DifficultyHeard,
+    Invitation,
+    Meeting,
+)
 
 
 class InvitationInline(admin.TabularInline):
@@ -71,3 +78,60 @@ class DifficultyHeardAdmin(admin.ModelAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ActionItemUpdateInline(admin.TabularInline):
+    """The timeline is written by ``meetings.services.action_item_update`` only."""
+
+    model = ActionItemUpdate
+    extra = 0
+    fields = ["at", "by", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner_institution", "owner_bureau", "due_on", "status"]
+    list_filter = ["status", "owner_institution", "owner_bureau"]
+    search_fields = ["description", "outcome_summary", "owner_institution__name_ko"]
+    list_select_related = ["owner_institution", "owner_bureau"]
+    autocomplete_fields = ["difficulty", "meeting", "owner_institution", "owner_bureau"]
+    fields = [
+        "description", "difficulty", "meeting", "owner_institution", "owner_bureau", "due_on",
+        "status", "outcome_summary", "created_at", "updated_at",
+    ]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    inlines = [ActionItemUpdateInline]
+
+    def has_add_permission(self, request):
+        # Opened by ``meetings.services.action_item_create`` (city staff's page), so that
+        # the timeline starts with the opening.
+        return False
+
+
+@admin.register(ActionItemUpdate)
+class ActionItemUpdateAdmin(admin.ModelAdmin):
+    """Read-only history of action items."""
+
+    list_display = ["item", "at", "by", "from_status", "to_status"]
+    list_filter = ["to_status"]
+    search_fields = ["item__description", "note"]
+    list_select_related = ["item", "by"]
+    fields = ["item", "at", "by", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -263,3 +264,139 @@ class DifficultyHeard(models.Model):
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 40 else f"{self.text[:39]}…"
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", _("접수")
+    IN_PROGRESS = "in_progress", _("진행 중")
+    DONE = "done", _("완료")
+    DROPPED = "dropped", pgettext_lazy("action item", "중단")
+
+
+# An item in one of these states is settled: it leaves the agendas of later meetings.
+ACTION_ITEM_CLOSED_STATUSES = (ActionItemStatus.DONE, ActionItemStatus.DROPPED)
+
+
+class ActionItem(models.Model):
+    """A follow-up (후속 조치) of a difficulty heard in a field dialogue or of a meeting's
+    decision, owned by an institution and/or a city bureau, with a timeline of updates
+    (``ActionItemUpdate``). Its ``outcome_summary`` is shown on the public "you said, we did"
+    page, so it names no one."""
+
+    description = models.TextField(_("조치 내용"))
+    difficulty = models.ForeignKey(
+        DifficultyHeard,
+        verbose_name=_("들은 어려움"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("결정한 회의"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        null=True,
+        blank=True,
+        help_text=_("회의의 결정에서 나온 조치이면 그 회의입니다."),
+    )
+    owner_institution = models.ForeignKey(
+        "agencies.Institution",
+        verbose_name=_("담당 기관"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
+    owner_bureau = models.ForeignKey(
+        "agencies.Bureau",
+        verbose_name=_("담당 실·국"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
+    due_on = models.DateField(_("기한"))
+    status = models.CharField(
+        _("상태"),
+        max_length=12,
+        choices=ActionItemStatus.choices,
+        default=ActionItemStatus.OPEN,
+    )
+    outcome_summary = models.TextField(
+        _("공개 결과 요약"),
+        blank=True,
+        help_text=_("공개 페이지에 실립니다. 사람의 이름 등 개인정보를 적지 않습니다."),
+    )
+    created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("후속 조치")
+        verbose_name_plural = _("후속 조치")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ActionItemStatus.values),
+                name="action_item_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(description=""), name="action_item_description_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(difficulty__isnull=False) | models.Q(meeting__isnull=False),
+                name="action_item_has_a_source",
+                violation_error_message=_(
+                    "후속 조치는 들은 어려움이나 회의 결정 가운데 하나에서 나와야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(owner_institution__isnull=False)
+                    | models.Q(owner_bureau__isnull=False)
+                ),
+                name="action_item_has_an_owner",
+                violation_error_message=_("담당 기관이나 담당 실·국을 정해 주세요."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="action_item_status_due_idx")]
+
+    def __str__(self) -> str:
+        text = self.description
+        return text if len(text) <= 40 else f"{text[:39]}…"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in ACTION_ITEM_CLOSED_STATUSES
+
+
+class ActionItemUpdate(models.Model):
+    """One entry of an action item's timeline: who, when, the status before and after (the
+    same when it is a progress note), and the note. Written by services only; never edited."""
+
+    item = models.ForeignKey(
+        ActionItem, verbose_name=_("후속 조치"), on_delete=models.CASCADE, related_name="updates"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("작성한 때"), auto_now_add=True)
+    from_status = models.CharField(
+        _("이전 상태"), max_length=12, choices=ActionItemStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("바뀐 상태"), max_length=12, choices=ActionItemStatus.choices)
+    note = models.TextField(_("메모"), blank=True)
+
+    class Meta:
+        verbose_name = _("후속 조치 경과")
+        verbose_name_plural = _("후속 조치 경과")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.at:%Y-%m-%d}"

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from meetings.models import (
+    ActionItem,
+    ActionItemStatus,
     CalendarFeed,
     DifficultyHeard,
     Invitation,
@@ -123,3 +125,46 @@ def can_record_difficulties(user, meeting: Meeting) -> bool:
         and meeting.kind == MeetingKind.FIELD_DIALOGUE
         and attendance_open(meeting)
     )
+
+
+# --- Action items -----------------------------------------------------------------------------
+
+
+def can_create_action_items(user) -> bool:
+    """The city turns what it heard and what meetings decided into action items."""
+    return has_city_powers(user)
+
+
+def action_items_visible_to(user) -> QuerySet[ActionItem]:
+    """The city sees every item; an institution's people the items their institution owns."""
+    if has_city_powers(user):
+        return ActionItem.objects.all()
+    institution_id = affiliation_of(user).institution_id
+    if institution_id is None:
+        return ActionItem.objects.none()
+    return ActionItem.objects.filter(owner_institution_id=institution_id)
+
+
+def get_action_item_for(user, pk: int) -> ActionItem:
+    try:
+        return action_items_visible_to(user).get(pk=pk)
+    except ActionItem.DoesNotExist:
+        raise Http404 from None
+
+
+def can_update_action_item(user, item: ActionItem) -> bool:
+    """The city, and the owner institution's people (for progress notes)."""
+    if has_city_powers(user):
+        return True
+    institution_id = affiliation_of(user).institution_id
+    return institution_id is not None and institution_id == item.owner_institution_id
+
+
+def action_item_statuses_for(user, item: ActionItem) -> list[str]:
+    """The statuses ``user`` may give ``item``: the city any; the owner institution's people
+    keep it open or mark it in progress; closing it (done, dropped) is the city's decision."""
+    if has_city_powers(user):
+        return list(ActionItemStatus.values)
+    if can_update_action_item(user, item) and not item.is_closed:
+        return [ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS]
+    return []

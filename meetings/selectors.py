@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from meetings.models import Invitation, Meeting, Rsvp
+from meetings.models import (
+    ActionItem,
+    ActionItemStatus,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    Rsvp,
+)
 
 
 def _seoul() -> ZoneInfo:
@@ -109,4 +116,28 @@ def field_dialogue_agenda(meeting: Meeting, visible_projects) -> list:
         visible_projects.model.objects.filter(pk__in=own)
         .select_related("lead_institution")
         .order_by("-year", "title")
+    )
+
+
+# Heads' and deputy heads' meetings bring all 27 institutions together: every open item is on
+# their agenda. Other meetings take up the items of the institutions they invite.
+WHOLE_PROGRAMME_KINDS = (MeetingKind.HEADS, MeetingKind.DEPUTY_HEADS)
+
+
+def open_action_items_for(meeting: Meeting) -> list[ActionItem]:
+    """The action items still open (open or in progress) that ``meeting`` takes up: all of
+    them at a heads' or deputy heads' meeting, else those owned by the institutions it
+    invites (or visits). An item decided by this meeting itself waits for the next one; a
+    closed item leaves every agenda."""
+    items = ActionItem.objects.filter(
+        status__in=[ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS]
+    ).exclude(meeting=meeting)
+    if meeting.kind not in WHOLE_PROGRAMME_KINDS:
+        invited = meeting.invitations.exclude(institution=None).values("institution_id")
+        items = items.filter(
+            Q(owner_institution_id__in=invited)
+            | Q(owner_institution_id=meeting.visited_institution_id)
+        )
+    return list(
+        items.select_related("owner_institution", "owner_bureau").order_by("due_on", "pk")
     )

@@ -17,9 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Institution, Membership, User
+from agencies.models import Bureau, Institution, Membership, User
 from meetings import permissions
 from meetings.models import (
+    ACTION_ITEM_CLOSED_STATUSES,
+    ActionItem,
+    ActionItemStatus,
+    ActionItemUpdate,
     CalendarFeed,
     DifficultyHeard,
     Invitation,
@@ -319,3 +323,96 @@ def difficulty_record(*, meeting: Meeting, by: User, text: str) -> DifficultyHea
     if not text:
         raise MeetingError(_("들은 어려움을 적어 주세요."), code="empty")
     return DifficultyHeard.objects.create(meeting=meeting, text=text, recorded_by=by)
+
+
+# --- Action items -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    by: User,
+    description: str,
+    due_on: datetime.date,
+    difficulty: DifficultyHeard | None = None,
+    meeting: Meeting | None = None,
+    owner_institution: Institution | None = None,
+    owner_bureau: Bureau | None = None,
+) -> ActionItem:
+    """Open an action item from a difficulty heard and/or a meeting's decision, owned by an
+    institution and/or a city bureau. City staff only. The timeline starts with its opening."""
+    if not permissions.can_create_action_items(by):
+        raise MeetingError(_("후속 조치는 시 직원만 만들 수 있습니다."), code="forbidden")
+    description = description.strip()
+    if not description:
+        raise MeetingError(_("조치 내용을 적어 주세요."), code="description")
+    if difficulty is None and meeting is None:
+        raise MeetingError(
+            _("후속 조치는 들은 어려움이나 회의 결정 가운데 하나에서 나와야 합니다."),
+            code="source",
+        )
+    if owner_institution is None and owner_bureau is None:
+        raise MeetingError(_("담당 기관이나 담당 실·국을 정해 주세요."), code="owner")
+    item = ActionItem.objects.create(
+        description=description,
+        due_on=due_on,
+        difficulty=difficulty,
+        meeting=meeting,
+        owner_institution=owner_institution,
+        owner_bureau=owner_bureau,
+    )
+    ActionItemUpdate.objects.create(
+        item=item, by=by, from_status="", to_status=item.status, note=""
+    )
+    return item
+
+
+@transaction.atomic
+def action_item_update(
+    *,
+    item: ActionItem,
+    by: User,
+    status: str,
+    note: str = "",
+    outcome_summary: str | None = None,
+) -> ActionItem:
+    """Add an entry to the item's timeline, changing its status when ``status`` differs.
+
+    City staff give any status; the owner institution's people add progress notes and may
+    mark the item open or in progress. Closing it (done or dropped) needs a note; a note with
+    no change of status needs text. ``outcome_summary`` (the public outcome, city staff only)
+    replaces the one shown on the "you said, we did" page when given."""
+    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if not permissions.can_update_action_item(by, locked):
+        raise MeetingError(
+            _("후속 조치는 시 직원이나 담당 기관만 고칠 수 있습니다."), code="forbidden"
+        )
+    if status not in ActionItemStatus.values:
+        raise MeetingError(_("알 수 없는 상태입니다."), code="status")
+    if status not in permissions.action_item_statuses_for(by, locked):
+        raise MeetingError(
+            _("후속 조치의 완료와 중단은 시 직원이 정합니다."), code="forbidden_status"
+        )
+    note = note.strip()
+    changes_status = status != locked.status
+    if status in ACTION_ITEM_CLOSED_STATUSES and changes_status and not note:
+        raise MeetingError(
+            _("완료나 중단으로 바꿀 때에는 그 까닭을 메모로 남겨 주세요."), code="note"
+        )
+    if not changes_status and not note and outcome_summary is None:
+        raise MeetingError(_("바꿀 상태나 메모를 적어 주세요."), code="empty")
+    if outcome_summary is not None and not permissions.can_create_action_items(by):
+        raise MeetingError(_("공개 결과 요약은 시 직원이 적습니다."), code="forbidden_summary")
+    fields = ["updated_at"]
+    if outcome_summary is not None:
+        locked.outcome_summary = outcome_summary.strip()
+        fields.append("outcome_summary")
+    if changes_status or note:
+        ActionItemUpdate.objects.create(
+            item=locked, by=by, from_status=locked.status, to_status=status, note=note
+        )
+    locked.status = status
+    fields.append("status")
+    locked.save(update_fields=fields)
+    item.refresh_from_db()
+    return locked

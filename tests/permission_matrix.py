@@ -39,8 +39,15 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
-from meetings.models import CalendarFeed, DifficultyHeard, Invitation, Meeting, MeetingKind
-from meetings.services import calendar_feed_issue, meeting_series_schedule
+from meetings.models import (
+    ActionItem,
+    CalendarFeed,
+    DifficultyHeard,
+    Invitation,
+    Meeting,
+    MeetingKind,
+)
+from meetings.services import action_item_create, calendar_feed_issue, meeting_series_schedule
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -66,6 +73,8 @@ class MatrixWorld(World):
     meetings: dict[str, Meeting] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
     feeds: dict[str, CalendarFeed] = field(default_factory=dict)  # "head_x", "revoked"
+    difficulties: dict[str, DifficultyHeard] = field(default_factory=dict)  # "x"
+    action_items: dict[str, ActionItem] = field(default_factory=dict)  # "x": X owns it
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -93,6 +102,8 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "meetings.difficultyheard": lambda world: DifficultyHeard.objects.create(
         meeting=world.meetings["dialogue-x"], text="돌봄 인력이 부족합니다."
     ),
+    "meetings.actionitem": lambda world: world.action_items["x"],
+    "meetings.actionitemupdate": lambda world: world.action_items["x"].updates.first(),
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -234,6 +245,17 @@ def _build_meetings(world: MatrixWorld) -> None:
         meeting=dialogue, user=world.users["head_x"], institution=world.institution_x
     )
     world.meetings["dialogue-x"] = dialogue
+    # What the dialogue heard, and the action item X owns because of it.
+    world.difficulties["x"] = DifficultyHeard.objects.create(
+        meeting=dialogue, text="야간 돌봄 인력을 구하기 어렵습니다."
+    )
+    world.action_items["x"] = action_item_create(
+        by=world.users["city_staff"],
+        description="야간 돌봄 인력 지원",
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+        difficulty=world.difficulties["x"],
+        owner_institution=world.institution_x,
+    )
     # X's head's first feed address was replaced: it is revoked; the second one is active.
     world.feeds["revoked"] = calendar_feed_issue(user=world.users["head_x"])
     world.feeds["head_x"] = calendar_feed_issue(user=world.users["head_x"])
@@ -942,6 +964,10 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     "agencies.evidencefile": {"add"},
     # Feeds are issued by their owners only (a secret address nobody else should hold).
     "meetings.calendarfeed": {"add"},
+    # Action items are opened by their service (the timeline starts with the opening); the
+    # timeline is history, written by the services only.
+    "meetings.actionitem": {"add"},
+    "meetings.actionitemupdate": {"add", "delete"},
 }
 
 

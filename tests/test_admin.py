@@ -37,8 +37,13 @@ from agencies.models import (
     ReportVersion,
     User,
 )
-from meetings.models import CalendarFeed, Invitation, Meeting
-from meetings.services import calendar_feed_issue, meeting_series_schedule
+from meetings.models import ActionItem, ActionItemUpdate, CalendarFeed, Invitation, Meeting
+from meetings.services import (
+    action_item_create,
+    action_item_update,
+    calendar_feed_issue,
+    meeting_series_schedule,
+)
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -78,6 +83,20 @@ def _meeting_series_2024():
     meeting_series_schedule(year=2024)
 
 
+def _action_item_in_progress():
+    """A meeting's decision turned into an action item, then marked in progress."""
+    meeting_series_schedule(year=2024)
+    superuser = User.objects.get(username="admin")
+    item = action_item_create(
+        by=superuser,
+        description="광주 돌봄 인력 지원 방안 마련",
+        due_on=date(2024, 6, 30),
+        meeting=Meeting.objects.filter(series_year=2024).order_by("pk").first(),
+        owner_institution=Institution.objects.order_by("pk").first(),
+    )
+    return action_item_update(item=item, by=superuser, status="in_progress", note="착수")
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -106,6 +125,8 @@ ROW_BUILDERS = {
     Meeting: _meeting_series_2024,
     Invitation: _meeting_series_2024,
     CalendarFeed: lambda: calendar_feed_issue(user=User.objects.get(username="head-gjssa")),
+    ActionItem: _action_item_in_progress,
+    ActionItemUpdate: _action_item_in_progress,
 }
 
 
