@@ -366,6 +366,9 @@ class ActionItem(models.Model):
         text = self.description
         return text if len(text) <= 40 else f"{text[:39]}…"
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:action_item", kwargs={"pk": self.pk})
+
     @property
     def is_closed(self) -> bool:
         return self.status in ACTION_ITEM_CLOSED_STATUSES

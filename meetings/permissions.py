@@ -145,6 +145,14 @@ def action_items_visible_to(user) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(owner_institution_id=institution_id)
 
 
+def can_see_action_item(user, item: ActionItem) -> bool:
+    """The same rule as ``action_items_visible_to``, for an item already loaded."""
+    return has_city_powers(user) or (
+        item.owner_institution_id is not None
+        and affiliation_of(user).institution_id == item.owner_institution_id
+    )
+
+
 def get_action_item_for(user, pk: int) -> ActionItem:
     try:
         return action_items_visible_to(user).get(pk=pk)
@@ -168,3 +176,18 @@ def action_item_statuses_for(user, item: ActionItem) -> list[str]:
     if can_update_action_item(user, item) and not item.is_closed:
         return [ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS]
     return []
+
+
+def get_difficulty_for(user, pk: int) -> DifficultyHeard:
+    """A difficulty heard, for those who see its dialogue's record (the city and the visited
+    institution's people); anyone else gets a 404."""
+    try:
+        difficulty = DifficultyHeard.objects.select_related(
+            "meeting__visited_institution"
+        ).get(pk=pk)
+    except DifficultyHeard.DoesNotExist:
+        raise Http404 from None
+    institution = difficulty.meeting.visited_institution
+    if institution is None or not sees_private_records_of(user, institution):
+        raise Http404
+    return difficulty

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from meetings.models import (
     ActionItem,
     ActionItemStatus,
+    DifficultyHeard,
     Invitation,
     Meeting,
     MeetingKind,
@@ -141,3 +142,33 @@ def open_action_items_for(meeting: Meeting) -> list[ActionItem]:
     return list(
         items.select_related("owner_institution", "owner_bureau").order_by("due_on", "pk")
     )
+
+
+def difficulties_with_outcomes(
+    *, status: str = "", institution=None, no_action_value: str = "none"
+) -> QuerySet[DifficultyHeard]:
+    """The difficulties heard in field dialogues with their action items, for the public
+    "you said, we did" page: latest dialogue first, in three queries per page whatever the
+    data (difficulties with their dialogue and institution; the items with their owners).
+
+    ``status`` keeps the difficulties with an item in that status (``no_action_value``: with
+    no item yet); ``institution`` those heard at that institution."""
+    items = ActionItem.objects.select_related("owner_institution", "owner_bureau").order_by(
+        "due_on", "pk"
+    )
+    difficulties = DifficultyHeard.objects.select_related(
+        "meeting__visited_institution"
+    ).prefetch_related(Prefetch("action_items", queryset=items))
+    if institution is not None:
+        difficulties = difficulties.filter(meeting__visited_institution=institution)
+    if status == no_action_value:
+        difficulties = difficulties.filter(action_items__isnull=True)
+    elif status:
+        difficulties = difficulties.filter(
+            pk__in=ActionItem.objects.filter(status=status).values("difficulty_id")
+        )
+    return difficulties.order_by("-meeting__starts_at", "pk")
+
+
+def action_item_timeline(item: ActionItem) -> list:
+    return list(item.updates.select_related("by").order_by("at", "pk"))

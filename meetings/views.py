@@ -1,19 +1,31 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from agencies.permissions import projects_visible_to
 from meetings import calendars, permissions, selectors, services
-from meetings.forms import CalendarForm, DifficultyForm, RsvpForm, ScheduleSeriesForm
+from meetings.forms import (
+    ActionItemForm,
+    ActionItemUpdateForm,
+    CalendarForm,
+    DifficultyForm,
+    OutcomeFilterForm,
+    RsvpForm,
+    ScheduleSeriesForm,
+)
 from portal.htmx import wants_fragment
 from portal.roles import has_city_powers
+
+# Difficulties heard per page of the public "you said, we did" page.
+OUTCOMES_PER_PAGE = 30
 
 
 def _neighbour_months(year: int, month: int) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -92,6 +104,8 @@ def _render_detail(
                 prefix=f"invitation-{invitation.pk}",
             )
         rows.append((invitation, form))
+    # Action items still open are on every later meeting's agenda until closed.
+    open_items = selectors.open_action_items_for(meeting)
     takes_attendance = permissions.can_take_attendance(
         request.user
     ) and permissions.attendance_open(meeting)
@@ -100,7 +114,16 @@ def _render_detail(
         "rows": rows,
         "takes_attendance": takes_attendance,
         "attendance_error": attendance_error,
-        "difficulties": list(permissions.difficulties_visible_to(request.user, meeting)),
+        "difficulties": list(
+            permissions.difficulties_visible_to(request.user, meeting).prefetch_related(
+                "action_items"
+            )
+        ),
+        "creates_action_items": permissions.can_create_action_items(request.user),
+        "open_action_items": open_items,
+        "action_items_seen": {
+            item.pk for item in open_items if permissions.can_see_action_item(request.user, item)
+        },
         "difficulty_form": (
             difficulty_form or DifficultyForm()
             if permissions.can_record_difficulties(request.user, meeting)
@@ -258,3 +281,117 @@ def feed_ics(request, token: str):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- Action items -----------------------------------------------------------------------------
+
+
+def _render_action_item_new(request, difficulty, form, *, status: int = 200):
+    context = {"difficulty": difficulty, "meeting": difficulty.meeting, "form": form}
+    return render(request, "meetings/action_item_new.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_new(request, pk: int):
+    """City staff open an action item from a difficulty heard in a field dialogue."""
+    difficulty = permissions.get_difficulty_for(request.user, pk)
+    if not permissions.can_create_action_items(request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        form = ActionItemForm(initial={"owner_institution": difficulty.meeting.visited_institution})
+        return _render_action_item_new(request, difficulty, form)
+    form = ActionItemForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.action_item_create(
+                by=request.user,
+                description=form.cleaned_data["description"],
+                due_on=form.cleaned_data["due_on"],
+                difficulty=difficulty,
+                owner_institution=form.cleaned_data["owner_institution"],
+                owner_bureau=form.cleaned_data["owner_bureau"],
+            )
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("후속 조치를 만들었습니다."))
+            return redirect("meetings:action_item", pk=item.pk)
+    return _render_action_item_new(request, difficulty, form, status=400)
+
+
+def _update_form_for(user, item, data=None):
+    statuses = permissions.action_item_statuses_for(user, item)
+    if not statuses:
+        return None
+    return ActionItemUpdateForm(
+        data,
+        statuses=statuses,
+        writes_summary=permissions.can_create_action_items(user),
+        initial={"status": item.status, "outcome_summary": item.outcome_summary},
+    )
+
+
+def _render_action_item(request, item, *, form=None, status: int = 200):
+    context = {
+        "item": item,
+        "updates": selectors.action_item_timeline(item),
+        "form": form or _update_form_for(request.user, item),
+    }
+    return render(request, "meetings/action_item.html", context, status=status)
+
+
+@require_GET
+def action_item_detail(request, pk: int):
+    """An action item with its timeline; the city and the owner institution see it, and
+    those who may update it get the form."""
+    item = permissions.get_action_item_for(request.user, pk)
+    return _render_action_item(request, item)
+
+
+@require_POST
+def action_item_change(request, pk: int):
+    """A new status and/or a progress note on an action item."""
+    item = permissions.get_action_item_for(request.user, pk)
+    form = _update_form_for(request.user, item, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.action_item_update(
+                item=item,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                outcome_summary=form.cleaned_data.get("outcome_summary"),
+            )
+        except services.MeetingError as error:
+            form.add_error("note" if error.code in ("note", "empty") else None, error.message)
+        else:
+            messages.success(request, _("후속 조치를 고쳤습니다."))
+            return redirect("meetings:action_item", pk=item.pk)
+    return _render_action_item(request, item, form=form, status=400)
+
+
+@require_GET
+@login_not_required
+def you_said_we_did(request):
+    """The public "you said, we did" page: what field dialogues heard and what became of it.
+    It names no one: the difficulty as noted, the owners, the status and the public outcome
+    summary (never the action's internal description, nor who recorded or updated it)."""
+    form = OutcomeFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        difficulties = selectors.difficulties_with_outcomes().none()
+        status = 400
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        difficulties = selectors.difficulties_with_outcomes(
+            status=filters.get("status", ""),
+            institution=filters.get("institution"),
+            no_action_value=OutcomeFilterForm.NO_ACTION_YET,
+        )
+    page = Paginator(difficulties, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "meetings/you_said_we_did.html", context, status=status)

@@ -434,6 +434,23 @@ def _meeting_path(name: str) -> Callable[[MatrixWorld], str]:
     return lambda world: world.meetings[name].get_absolute_url()
 
 
+def _difficulty(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.difficulties[name].pk}
+
+
+def _action_item(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.action_items[name].pk}
+
+
+def _action_item_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: world.action_items[name].get_absolute_url()
+
+
+def _latest_action_item_path(world: MatrixWorld) -> str:
+    """The item the request just opened (read after the response)."""
+    return ActionItem.objects.latest("pk").get_absolute_url()
+
+
 def _invitation(name: str) -> Callable[[MatrixWorld], dict]:
     return lambda world: {"pk": world.invitations[name].pk}
 
@@ -809,6 +826,78 @@ MATRIX: dict[str, list[Expect]] = {
         ),
     ],
     # Any signed-in user may have a feed of the meetings they see (none, for a citizen).
+    # Action items (point 5). The public "you said, we did" page is for everyone; an action
+    # item is the city's and its owner institution's (X here): Y's people get a 404. Only the
+    # city opens items; X's people leave progress notes but do not close them.
+    "meetings:you_said_we_did": [
+        Expect(PUBLIC, case="all"),
+        Expect(PUBLIC, query={"status": "open", "institution": "XINST"}, case="filtered"),
+        Expect(PUBLIC, query={"status": "none"}, case="no-action-yet"),
+        Expect(statuses(400), query={"status": "unknown"}, case="bad-status"),
+    ],
+    "meetings:action_item_new": [
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(CITY_POWERS, 200)),
+            _difficulty("x"),
+            case="x",
+        ),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(CITY_POWERS, Redirect(_latest_action_item_path)),
+            ),
+            _difficulty("x"),
+            method="post",
+            data=lambda world: {
+                "description": "야간 돌봄 인력 지원 방안",
+                "owner_institution": world.institution_x.pk,
+                "due_on": "2030-06-30",
+            },
+            case="x",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(CITY_POWERS, 400)),
+            _difficulty("x"),
+            method="post",
+            data=lambda world: {"description": "주인 없는 조치", "due_on": "2030-06-30"},
+            case="no-owner",
+        ),
+    ],
+    "meetings:action_item": [Expect(X_PRIVATE_SIGNED_IN, _action_item("x"), case="x")],
+    "meetings:action_item_update": [
+        Expect(statuses(405, anonymous=LOGIN), _action_item("x"), case="get"),
+        Expect(
+            statuses(
+                Redirect(_action_item_path("x")), anonymous=LOGIN, **grant(Y_PEOPLE, 404)
+            ),
+            _action_item("x"),
+            method="post",
+            data=lambda world: {"status": "in_progress", "note": "채용 공고를 냈습니다."},
+            case="progress",
+        ),
+        Expect(
+            statuses(
+                400,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(CITY_POWERS, Redirect(_action_item_path("x"))),
+            ),
+            _action_item("x"),
+            method="post",
+            data=lambda world: {"status": "done", "note": "두 명을 채용했습니다."},
+            case="close",
+        ),
+        # Closing without a note is refused on the page, even for the city.
+        Expect(
+            statuses(400, anonymous=LOGIN, **grant(Y_PEOPLE, 404)),
+            _action_item("x"),
+            method="post",
+            data=lambda world: {"status": "dropped", "note": ""},
+            case="close-without-note",
+        ),
+    ],
     "meetings:feed_issue": [
         Expect(statuses(405, anonymous=LOGIN), case="get"),
         Expect(

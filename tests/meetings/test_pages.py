@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from agencies.models import Institution
 from meetings.models import Invitation, Meeting, MeetingKind
-from meetings.services import meeting_series_schedule
+from meetings.services import action_item_create, meeting_series_schedule
 from portal.roles import InstitutionRole
-from tests.factories import InstitutionFactory, member_of
+from tests.factories import BureauFactory, InstitutionFactory, member_of
 from tests.pages import page_heading, section_text, visible_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -176,6 +177,17 @@ def test_query_counts_do_not_grow(world, client_as, django_assert_max_num_querie
         meeting=extra, user=world.users["head_x"], institution=world.institution_x
     )
     october = Meeting.objects.get(series_year=2025, series_month=10)
+    # Open action items, one per institution: all on the agenda of October's meeting.
+    bureau = BureauFactory()
+    for institution in Institution.objects.all():
+        action_item_create(
+            by=world.users["city_staff"],
+            description=f"{institution.name_ko} 후속 조치",
+            due_on=datetime.date(2025, 12, 31),
+            meeting=extra,
+            owner_institution=institution,
+            owner_bureau=bureau,
+        )
     client = client_as(world.users[who])
     pages = [
         (LIST, {"year": "2025", "month": "10"}),
@@ -184,6 +196,7 @@ def test_query_counts_do_not_grow(world, client_as, django_assert_max_num_querie
         (reverse("meetings:ics", kwargs={"pk": october.pk}), {}),
     ]
     for address, query in pages:
-        with django_assert_max_num_queries(8):
+        # The meeting page reads the open action items on its agenda in one query more.
+        with django_assert_max_num_queries(9):
             response = client.get(address, query)
         assert response.status_code == 200, address
