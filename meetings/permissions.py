@@ -155,7 +155,11 @@ def can_see_action_item(user, item: ActionItem) -> bool:
 
 def get_action_item_for(user, pk: int) -> ActionItem:
     try:
-        return action_items_visible_to(user).get(pk=pk)
+        return (
+            action_items_visible_to(user)
+            .select_related("difficulty", "meeting", "owner_institution", "owner_bureau")
+            .get(pk=pk)
+        )
     except ActionItem.DoesNotExist:
         raise Http404 from None
 

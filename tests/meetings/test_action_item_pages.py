@@ -204,3 +204,28 @@ def test_open_items_are_on_the_next_meetings_page_until_closed(world, client_as)
     action_item_update(item=item, by=world.users["city_staff"], status="done", note="해결")
     page = client.get(following.get_absolute_url())
     assert item.description not in section_text(page.text, "action-items-title")
+
+
+@pytest.mark.parametrize("notes", [1, 25])
+def test_the_timeline_page_query_count_does_not_grow(
+    world, client_as, django_assert_max_num_queries, notes
+):
+    difficulty = _heard(world, world.institution_x, "야간 돌봄 인력이 부족합니다.", status="open")
+    item = difficulty.action_items.get()
+    for number in range(notes):
+        action_item_update(
+            item=item, by=world.users["head_x"], status="in_progress", note=f"경과 {number}"
+        )
+    client = client_as(world.users["staff_x"])
+    with django_assert_max_num_queries(8):
+        response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+    assert f"경과 {notes - 1}" in section_text(response.text, "timeline-title")
+
+
+def test_the_public_page_in_english(world, heard, client):
+    client.cookies["django_language"] = "en"
+    text = visible_text(client.get(PUBLIC_PAGE).text)
+    assert "You said, we did" in text
+    assert "No action decided yet." in text
+    assert "Done" in text
