@@ -26,7 +26,8 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["series_year", "series_month"]
     fields = [
         "kind", "title", "visited_institution", "starts_at", "ends_at", "place", "host",
-        "status", "description", "series_year", "series_month", "moved_by_hand",
+        "status", "description", "topics_deadline", "reminder_days_before",
+        "series_year", "series_month", "moved_by_hand",
     ]
     autocomplete_fields = ["visited_institution"]
     inlines = [InvitationInline]

@@ -1,6 +1,7 @@
 """Meetings of the programme. The regular series alternates by month (see MISSION.md)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,29 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", _("개최")
     POSTPONED = "postponed", _("연기")
     CANCELLED = "cancelled", _("취소")
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """``"7,1"`` -> ``[7, 1]``: distinct whole days before a meeting, largest first."""
+    days = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 60:
+            raise ValueError(part)
+        days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def validate_reminder_days(text: str) -> None:
+    try:
+        parse_reminder_days(text)
+    except ValueError:
+        raise ValidationError(
+            _("미리 알림은 1에서 60 사이의 날 수를 쉼표로 나누어 적어 주세요. 예: 7,1"),
+            code="invalid_reminder_days",
+        ) from None
 
 
 class Meeting(models.Model):
@@ -67,6 +91,25 @@ class Meeting(models.Model):
         _("일정 직접 변경"),
         default=False,
         help_text=_("직접 옮긴 정례 회의는 일정 자동 생성이 다시 바꾸지 않습니다."),
+    )
+    topics_deadline = models.DateTimeField(
+        _("과제 제안 마감"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "기관이 토론 과제를 제안할 수 있는 마지막 때입니다. 비우면 제안을 받지 않습니다."
+        ),
+    )
+    reminder_days_before = models.CharField(
+        _("미리 알림(일 전)"),
+        max_length=40,
+        default="7,1",
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text=_(
+            "초대받은 사람에게 회의 며칠 전에 알릴지 쉼표로 적습니다. 예: 7,1. "
+            "비우면 알리지 않습니다."
+        ),
     )
     created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
     updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
@@ -127,6 +170,10 @@ class Meeting(models.Model):
     @property
     def is_series_meeting(self) -> bool:
         return self.series_year is not None
+
+    @property
+    def reminder_days(self) -> list[int]:
+        return parse_reminder_days(self.reminder_days_before)
 
 
 class Rsvp(models.TextChoices):
