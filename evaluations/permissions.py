@@ -1,0 +1,92 @@
+"""Who may see and do what with evaluations (MISSION.md, "Who may do what").
+
+- City staff and administrators run campaigns, build questionnaires, see anonymised raw
+  responses, exclude flagged ones, answer appeals and publish results.
+- The head and deputy head of an evaluated institution see its own score breakdown once the
+  campaign is closed, and file its appeal; its staff do not.
+- Everybody answers public surveys and reads published results and best practices.
+- Nobody sees results while a campaign is open (or still a draft).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from evaluations.models import Campaign, CampaignStatus
+from portal.roles import Role, affiliation_of, has_city_powers
+
+# --- Campaigns (shared) -----------------------------------------------------------------------
+
+
+def can_run_campaigns(user) -> bool:
+    """Create campaigns, build questionnaires, open, close, exclude, answer appeals, publish."""
+    return has_city_powers(user)
+
+
+def can_see_raw_responses(user) -> bool:
+    """Anonymised raw responses and their exports: city staff and administrators only."""
+    return has_city_powers(user)
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """City staff see every campaign; everyone else sees campaigns once they have opened."""
+    if has_city_powers(user):
+        return Campaign.objects.all()
+    return Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+
+
+def get_campaign_for(user, slug: str) -> Campaign:
+    try:
+        return campaigns_visible_to(user).select_related("questionnaire").get(slug=slug)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+def get_managed_campaign(user, slug: str) -> Campaign:
+    """A campaign for its management pages: 404 for anyone who may not run campaigns, so the
+    pages do not reveal which drafts exist."""
+    if not can_run_campaigns(user):
+        raise Http404
+    try:
+        return Campaign.objects.select_related("questionnaire").get(slug=slug)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+def can_see_breakdown(user, campaign: Campaign, institution) -> bool:
+    """An institution's own score breakdown before publication: its head or deputy head, and
+    the city, once the campaign has closed. After publication the ranking is public."""
+    if not campaign.results_visible_to_institutions:
+        return False
+    if has_city_powers(user):
+        return True
+    affiliation = affiliation_of(user)
+    return affiliation.leads_institution and affiliation.institution_id == institution.pk
+
+
+def can_file_appeal(user, campaign: Campaign, institution) -> bool:
+    """Appeals are filed by the institution's head or deputy head (or an administrator on
+    their behalf) while the campaign is under appeal and before its deadline; the deadline
+    itself is checked by the service."""
+    if campaign.status != CampaignStatus.UNDER_APPEAL:
+        return False
+    affiliation = affiliation_of(user)
+    if affiliation.role == Role.ADMIN:
+        return True
+    return affiliation.leads_institution and affiliation.institution_id == institution.pk
+
+
+def results_are_public(campaign: Campaign) -> bool:
+    return campaign.status == CampaignStatus.PUBLISHED
+
+
+# --- Questionnaires & campaign management (E1) ------------------------------------------------
+
+# --- Public survey (E1b) ----------------------------------------------------------------------
+
+# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+
+# --- Results & appeals (E2b) ------------------------------------------------------------------
+
+# --- Best practices (E3) ----------------------------------------------------------------------
