@@ -21,6 +21,8 @@ from agencies.forms import (
     ReviewForm,
 )
 from agencies.models import Institution, ReportState
+from evaluations import permissions as evaluation_permissions
+from evaluations import selectors as evaluation_selectors
 from portal.content_cache import content_version
 from portal.htmx import wants_fragment
 from portal.roles import affiliation_of
@@ -81,6 +83,10 @@ def detail(request, code: str):
         "fragment_key": _fragment_key(request, institution.code),
         "members": permissions.members_visible_to(request.user, institution),
         "can_see_members": permissions.can_see_members(request.user, institution),
+        # One count, outside the cached summary: publishing a best practice shows at once.
+        "practice_count": evaluation_selectors.practice_count_of(
+            evaluation_permissions.practices_visible_to(request.user), institution
+        ),
     }
     return render(request, "agencies/detail.html", context)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from evaluations.models import Campaign, CampaignStatus
+from evaluations.models import BestPractice, BestPracticeAttachment, Campaign, CampaignStatus
 from portal.roles import Role, affiliation_of, has_city_powers
 
 # --- Campaigns (shared) -----------------------------------------------------------------------
@@ -90,3 +90,34 @@ def results_are_public(campaign: Campaign) -> bool:
 # --- Results & appeals (E2b) ------------------------------------------------------------------
 
 # --- Best practices (E3) ----------------------------------------------------------------------
+
+
+def can_manage_practices(user) -> bool:
+    """Write, edit, publish best practices and their attachments: city staff and admins."""
+    return has_city_powers(user)
+
+
+def practices_visible_to(user) -> QuerySet[BestPractice]:
+    """Published best practices are public; unpublished ones only to city staff."""
+    if has_city_powers(user):
+        return BestPractice.objects.all()
+    return BestPractice.objects.filter(is_published=True)
+
+
+def get_practice_for(user, pk: int) -> BestPractice:
+    """The best practice (with its institution) if the user may see it, else 404."""
+    try:
+        return practices_visible_to(user).select_related("institution", "campaign").get(pk=pk)
+    except BestPractice.DoesNotExist:
+        raise Http404 from None
+
+
+def get_practice_attachment_for(user, pk: int) -> BestPracticeAttachment:
+    """An attachment is as visible as its best practice: unpublished ones, city staff only."""
+    attachments = BestPracticeAttachment.objects.select_related("practice")
+    if not has_city_powers(user):
+        attachments = attachments.filter(practice__is_published=True)
+    try:
+        return attachments.get(pk=pk)
+    except BestPracticeAttachment.DoesNotExist:
+        raise Http404 from None

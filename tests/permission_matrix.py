@@ -39,6 +39,8 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
+from evaluations.models import BestPractice, BestPracticeAttachment
+from evaluations.services import best_practice_attachment_add, best_practice_create
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -75,6 +77,8 @@ class MatrixWorld(World):
     feeds: dict[str, CalendarFeed] = field(default_factory=dict)  # "head_x", "revoked"
     difficulties: dict[str, DifficultyHeard] = field(default_factory=dict)  # "x"
     action_items: dict[str, ActionItem] = field(default_factory=dict)  # "x": X owns it
+    practices: dict[str, BestPractice] = field(default_factory=dict)  # "x", "x-draft"
+    practice_files: dict[str, BestPracticeAttachment] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -274,6 +278,7 @@ def build_matrix_world() -> MatrixWorld:
     )
     _build_projects(world)
     _build_meetings(world)
+    _build_practices(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -1022,6 +1027,196 @@ MATRIX: dict[str, list[Expect]] = {
         ),
     ],
 }
+
+
+# --- Best practices (E3) ----------------------------------------------------------------------
+# Published best practices and their files are public; unpublished ones are city staff's only
+# (404 for anyone else). Only city staff and the admin write, edit and attach (403 for the
+# others signed in, who may see the published practice; 404 where they may not see it).
+
+
+def _build_practices(world: MatrixWorld) -> None:
+    """``x``: X's published practice, linked to X's published and unpublished projects, with
+    a file; ``x-draft``: X's unpublished practice, with a file. Files by their practice's name."""
+    city = world.users["city_staff"]
+    for name, published in (("x", True), ("x-draft", False)):
+        practice = best_practice_create(
+            by=city,
+            title=f"엑스기관 우수사례 {name}",
+            summary="시민 제안을 한 달 안에 반영합니다.",
+            area="service",
+            institution=world.institution_x,
+            year=2024,
+            joint_projects=[world.projects["x"], world.projects["x-unpublished"]],
+            is_published=published,
+        )
+        world.practices[name] = practice
+        world.practice_files[name] = best_practice_attachment_add(
+            practice=practice, by=city, upload=evidence_pdf()
+        )
+
+
+ADMIN_SAMPLES.update(
+    {
+        "evaluations.bestpractice": lambda world: world.practices["x"],
+    }
+)
+
+
+def _practice(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.practices[name].pk}
+
+
+def _practice_file(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.practice_files[name].pk}
+
+
+def _practice_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: world.practices[name].get_absolute_url()
+
+
+def _practice_edit_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse("evaluations:practice_edit", kwargs=_practice(name)(world))
+
+
+def _latest_practice_edit_path(world: MatrixWorld) -> str:
+    """The practice the request just made (read after the response)."""
+    return reverse("evaluations:practice_edit", kwargs={"pk": BestPractice.objects.latest("pk").pk})
+
+
+def _practice_form_data(title: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {
+        "title": title,
+        "summary": "결재 단계를 줄였습니다.",
+        "area": "organisation",
+        "institution": world.institution_x.pk,
+        "year": "2024",
+        "joint_projects": [world.projects["x"].pk],
+        "is_published": "on",
+    }
+
+
+def _practice_upload(name: str, content: bytes) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {
+        "file": SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    }
+
+
+# City staff only; others signed in who may see the practice are refused (403).
+PRACTICE_MANAGERS = statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 200))
+# The same on an unpublished practice: nobody but the city may know it exists.
+DRAFT_PRACTICE_MANAGERS = statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, 200))
+CITY_SEES_DRAFT_PRACTICE = statuses(404, **grant(CITY_POWERS, 200))
+
+
+def _city_lands_on(
+    path: Callable[[MatrixWorld], str], *, others: int = 403
+) -> dict[str, Outcome]:
+    return statuses(others, anonymous=LOGIN, **grant(CITY_POWERS, Redirect(path)))
+
+
+PRACTICE_ROWS: dict[str, list[Expect]] = {
+    "evaluations:practices": [
+        Expect(PUBLIC, case="all"),
+        Expect(
+            PUBLIC,
+            query={"q": "우수사례", "area": "service", "institution": "XINST", "year": "2024"},
+            case="filtered",
+        ),
+        Expect(statuses(400), query={"area": "unknown"}, case="bad-area"),
+        Expect(statuses(400), query={"year": "작년"}, case="bad-year"),
+    ],
+    "evaluations:practice": [
+        Expect(PUBLIC, _practice("x"), case="x"),
+        Expect(CITY_SEES_DRAFT_PRACTICE, _practice("x-draft"), case="x-draft"),
+        Expect(statuses(404), lambda world: {"pk": 999_999}, case="unknown"),
+    ],
+    "evaluations:practice_attachment": [
+        Expect(PUBLIC, _practice_file("x"), case="x"),
+        Expect(CITY_SEES_DRAFT_PRACTICE, _practice_file("x-draft"), case="x-draft"),
+    ],
+    "evaluations:practice_new": [
+        Expect(PRACTICE_MANAGERS, case="get"),
+        Expect(
+            _city_lands_on(_latest_practice_edit_path),
+            method="post",
+            data=_practice_form_data("새 우수사례"),
+            case="valid",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            method="post",
+            data=_practice_form_data(""),
+            case="no-title",
+        ),
+    ],
+    "evaluations:practice_edit": [
+        Expect(PRACTICE_MANAGERS, _practice("x"), case="x"),
+        Expect(DRAFT_PRACTICE_MANAGERS, _practice("x-draft"), case="x-draft"),
+        Expect(
+            _city_lands_on(_practice_path("x")),
+            _practice("x"),
+            method="post",
+            data=_practice_form_data("고친 우수사례"),
+            case="x",
+        ),
+        Expect(
+            _city_lands_on(_practice_path("x-draft"), others=404),
+            _practice("x-draft"),
+            method="post",
+            data=_practice_form_data("고친 비공개 우수사례"),
+            case="x-draft",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            _practice("x"),
+            method="post",
+            data=lambda world: _practice_form_data("없는 사업을 잇는 사례")(world)
+            | {"joint_projects": [999_999]},
+            case="unknown-project",
+        ),
+    ],
+    "evaluations:practice_attachment_add": [
+        Expect(statuses(405, anonymous=LOGIN), _practice("x"), case="get"),
+        Expect(
+            _city_lands_on(_practice_edit_path("x")),
+            _practice("x"),
+            method="post",
+            data=_practice_upload("사례 발표.pdf", EVIDENCE_PDF),
+            case="x",
+        ),
+        Expect(
+            _city_lands_on(_practice_edit_path("x-draft"), others=404),
+            _practice("x-draft"),
+            method="post",
+            data=_practice_upload("사례 발표.pdf", EVIDENCE_PDF),
+            case="x-draft",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            _practice("x"),
+            method="post",
+            data=_practice_upload("macro.pdf", b"MZ\x90\x00 not a pdf"),
+            case="not-a-pdf",
+        ),
+    ],
+    "evaluations:practice_attachment_delete": [
+        Expect(statuses(405, anonymous=LOGIN), _practice_file("x"), case="get"),
+        Expect(
+            _city_lands_on(_practice_edit_path("x")),
+            _practice_file("x"),
+            method="post",
+            case="x",
+        ),
+        Expect(
+            _city_lands_on(_practice_edit_path("x-draft"), others=404),
+            _practice_file("x-draft"),
+            method="post",
+            case="x-draft",
+        ),
+    ],
+}
+MATRIX.update(PRACTICE_ROWS)
 
 
 # --- Rules for the Django admin's per-model pages ----------------------------------------------

@@ -37,6 +37,8 @@ from agencies.models import (
     ReportVersion,
     User,
 )
+from evaluations.models import BestPractice
+from evaluations.services import best_practice_attachment_add, best_practice_create
 from meetings.models import ActionItem, ActionItemUpdate, CalendarFeed, Invitation, Meeting
 from meetings.services import (
     action_item_create,
@@ -97,6 +99,25 @@ def _action_item_in_progress():
     return action_item_update(item=item, by=superuser, status="in_progress", note="착수")
 
 
+def _best_practice_with_file():
+    """A published best practice with one checked file (the inline shows it)."""
+    superuser = User.objects.get(username="admin")
+    practice = best_practice_create(
+        by=superuser,
+        title="관리 화면 시험 우수사례",
+        summary="광주 시민 제안을 한 달 안에 반영합니다.",
+        area="service",
+        institution=Institution.objects.get(code="GJSSA"),
+        year=2024,
+        is_published=True,
+    )
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    best_practice_attachment_add(
+        practice=practice, by=superuser, upload=SimpleUploadedFile("사례 발표.pdf", pdf)
+    )
+    return practice
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -127,6 +148,7 @@ ROW_BUILDERS = {
     CalendarFeed: lambda: calendar_feed_issue(user=User.objects.get(username="head-gjssa")),
     ActionItem: _action_item_in_progress,
     ActionItemUpdate: _action_item_in_progress,
+    BestPractice: _best_practice_with_file,
 }
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from agencies import demo as agency_demo
 from agencies import services as agency_services
+from evaluations import demo as evaluation_demo
 from meetings import demo as meeting_demo
 
 DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"  # noqa: S105 -- documented demo password
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             )
             projects = agency_demo.demo_projects_ensure(institutions=institutions)
             meetings = meeting_demo.demo_meetings_ensure(institutions=institutions)
+            evaluation_demo.demo_best_practices_ensure(institutions=institutions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
