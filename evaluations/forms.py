@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -100,9 +101,13 @@ class BestPracticeForm(forms.Form):
         help_text=_("공개하면 누구나 목록과 상세 화면에서 볼 수 있습니다."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, practice: BestPractice | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.active().order_by("name_ko")
+        # Active institutions, and the practice's own even after it closed (phase-1 mergers).
+        current = Q(pk=practice.institution_id) if practice else Q(pk__in=[])
+        self.fields["institution"].queryset = Institution.objects.filter(
+            Q(is_active=True) | current
+        ).order_by("name_ko")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-year", "title")
         self.fields["joint_projects"].queryset = JointProject.objects.select_related(
             "lead_institution"

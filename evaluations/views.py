@@ -158,9 +158,9 @@ def practice_new(request):
 def practice_edit(request, pk: int):
     practice = _managed_practice(request, pk)
     if request.method == "GET":
-        form = BestPracticeForm(initial=BestPracticeForm.initial_from(practice))
+        form = BestPracticeForm(initial=BestPracticeForm.initial_from(practice), practice=practice)
         return _render_practice_form(request, form, practice=practice)
-    form = BestPracticeForm(request.POST)
+    form = BestPracticeForm(request.POST, practice=practice)
     if form.is_valid():
         try:
             services.best_practice_update(
@@ -191,7 +191,7 @@ def practice_attachment_add(request, pk: int):
             uploaded = _("첨부 파일 %(name)s을(를) 올렸습니다.")
             messages.success(request, uploaded % {"name": attachment.original_name})
             return redirect("evaluations:practice_edit", pk=practice.pk)
-    form = BestPracticeForm(initial=BestPracticeForm.initial_from(practice))
+    form = BestPracticeForm(initial=BestPracticeForm.initial_from(practice), practice=practice)
     return _render_practice_form(
         request, form, practice=practice, upload_form=upload_form, status=400
     )

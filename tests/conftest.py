@@ -64,11 +64,12 @@ def client_as(client):
 def _seed_demo_rows(django_db_setup, django_db_blocker):
     """The rows ``manage.py seed_demo`` writes, made once per session by the real command
     (in a transaction rolled back at once): it takes about a second, ``seeded`` replays them
-    in a few queries. Every table of ``agencies`` and ``meetings`` is recorded, many-to-many
-    links (a project's partner institutions) included; seed_demo writes nowhere else."""
+    in a few queries. Every table of ``agencies``, ``meetings`` and ``evaluations`` is
+    recorded, many-to-many links (a project's partner institutions) included; seed_demo
+    writes nowhere else."""
     models = [
         model
-        for app in ("agencies", "meetings")
+        for app in ("agencies", "meetings", "evaluations")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     ]
     with (
@@ -89,7 +90,7 @@ def seeded(db, _seed_demo_rows):
     """The demo data of ``manage.py seed_demo``: 27 institutions, 12 bureaus, 83 accounts
     (every password ``DEFAULT_DEMO_PASSWORD``), 81 joint projects with their KPIs and 324
     reports in every state, with versions and timelines; this year's 12 regular meetings with
-    27 invitations each and the 11 field dialogues of 2024."""
+    27 invitations each and the 11 field dialogues of 2024; six best practices."""
     # Rows go in table by table; foreign keys between them (a report's accepted version)
     # are checked at commit, as Django creates them deferrable.
     for model, rows in _seed_demo_rows:

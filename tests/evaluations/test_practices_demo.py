@@ -16,6 +16,8 @@ def snapshot() -> list[tuple]:
 
 
 def test_demo_practices_link_their_institutions_projects(seeded, client):
+    # ``seeded`` replays what seed_demo wrote; ensuring again finds them all in place.
+    assert BestPractice.objects.count() == len(DEMO_PRACTICES)
     practices = demo_best_practices_ensure(institutions=Institution.objects.all())
 
     assert len(practices) == len(DEMO_PRACTICES) == BestPractice.objects.count()

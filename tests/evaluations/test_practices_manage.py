@@ -19,7 +19,7 @@ from evaluations.services import (
 from tests.agencies import evidence_samples as samples
 from tests.evaluation_factories import CampaignFactory
 from tests.evaluations.practice_factories import PDF, BestPracticeFactory
-from tests.factories import JointProjectFactory
+from tests.factories import InstitutionFactory, JointProjectFactory
 from tests.pages import page_heading, visible_text
 
 NEW = reverse("evaluations:practice_new")
@@ -389,3 +389,17 @@ def test_the_admin_inline_checks_files_like_the_staff_pages(world, client_as, me
     assert "발표" not in attachment.file.name
     page = client.get(change)
     assert attachment.original_name in visible_text(page.text)
+
+
+def test_a_former_institutions_practice_can_still_be_edited(world, client_as):
+    former = InstitutionFactory(code="OLDINST", name_ko="옛기관", is_active=False)
+    practice = BestPracticeFactory(institution=former, title="옛 사례")
+    client = client_as(world.users["city_staff"])
+
+    assert "옛기관" in client.get(edit_url(practice)).text
+    assert "옛기관" not in client.get(NEW).text
+    response = client.post(edit_url(practice), form_data(world, institution=former.pk))
+
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.institution == former
