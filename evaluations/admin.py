@@ -7,7 +7,11 @@ from django.core.files.uploadedfile import UploadedFile
 
 from agencies import uploads
 from evaluations.models import BestPractice, BestPracticeAttachment
-from evaluations.services import practice_attachment_storage_name
+from evaluations.services import (
+    BestPracticeError,
+    best_practice_check_links,
+    practice_attachment_storage_name,
+)
 
 # --- Questionnaires & campaign management (E1) ------------------------------------------------
 
@@ -60,8 +64,43 @@ class BestPracticeAttachmentInline(admin.TabularInline):
     extra = 1
 
 
+class BestPracticeAdminForm(forms.ModelForm):
+    """The admin keeps the services' rules on linked projects and the selecting campaign."""
+
+    class Meta:
+        model = BestPractice
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "area",
+            "institution",
+            "campaign",
+            "year",
+            "joint_projects",
+            "is_published",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("institution") is None or cleaned.get("year") is None:
+            return cleaned
+        try:
+            best_practice_check_links(
+                institution=cleaned["institution"],
+                year=cleaned["year"],
+                campaign=cleaned.get("campaign"),
+                joint_projects=cleaned.get("joint_projects") or [],
+            )
+        except BestPracticeError as error:
+            field = error.code if error.code in ("joint_projects", "campaign") else None
+            self.add_error(field, error.message)
+        return cleaned
+
+
 @admin.register(BestPractice)
 class BestPracticeAdmin(admin.ModelAdmin):
+    form = BestPracticeAdminForm
     list_display = ["title", "institution", "year", "area", "is_published"]
     list_filter = ["is_published", "area", "year"]
     search_fields = ["title", "summary", "institution__name_ko", "institution__code"]

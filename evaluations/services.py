@@ -70,12 +70,26 @@ def _checked_projects(
 
 
 def _checked_campaign(*, campaign: Campaign | None, year: int) -> None:
+    """A selecting campaign must be of the practice's year."""
     if campaign is not None and campaign.year != year:
         raise BestPracticeError(
             _("선정 평가의 연도(%(campaign_year)s)와 우수사례의 연도가 다릅니다.")
             % {"campaign_year": campaign.year},
             code="campaign",
         )
+
+
+def best_practice_check_links(
+    *,
+    institution: Institution,
+    year: int,
+    campaign: Campaign | None,
+    joint_projects: Iterable[JointProject],
+) -> None:
+    """The rules on what a best practice links to, for forms that write it directly (the
+    admin): raise ``BestPracticeError`` as the create and update services would."""
+    _checked_projects(institution=institution, joint_projects=joint_projects)
+    _checked_campaign(campaign=campaign, year=year)
 
 
 @transaction.atomic

@@ -403,3 +403,21 @@ def test_a_former_institutions_practice_can_still_be_edited(world, client_as):
     assert response.status_code == 302
     practice.refresh_from_db()
     assert practice.institution == former
+
+
+def test_the_admin_keeps_the_linking_rules(world, client_as):
+    practice = BestPracticeFactory(institution=world.institution_x)
+    strange = JointProjectFactory(lead_institution=world.institution_y, title="와이 단독 사업")
+    client = client_as(world.users["admin"])
+    data = inline_data(practice, "") | {
+        "attachments-TOTAL_FORMS": "0",
+        "joint_projects": [strange.pk],
+    }
+
+    response = client.post(
+        reverse("admin:evaluations_bestpractice_change", args=[practice.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "주관하거나 협력하지 않는 사업은 연결할 수 없습니다" in visible_text(response.text)
+    assert not practice.joint_projects.exists()
