@@ -51,18 +51,16 @@ class _DescribedForm(forms.Form):
     def visible_fields_by_name(self):
         return {bound.name: bound for bound in self.visible_fields()}
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary above the form: the anchor is the first
-        input of the field (the first option of a group), as GOV.UK's summary links."""
-        entries = []
-        for error in self.non_field_errors():
-            entries.append(("", error))
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor, question, message) for the error summary above the form: the anchor is
+        the field's first input (the first option of a group), as GOV.UK's summary links."""
+        entries = [("", "", error) for error in self.non_field_errors()]
         for bound in self.visible_fields():
             if bound.errors:
                 anchor = bound.auto_id
                 if bound.field.widget.use_fieldset and getattr(bound.field, "choices", None):
                     anchor = f"{bound.auto_id}_0"
-                entries.append((anchor, bound.errors[0]))
+                entries.append((anchor, bound.label, bound.errors[0]))
         return entries
 
 

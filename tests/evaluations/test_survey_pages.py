@@ -14,6 +14,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from evaluations.models import (
     Answer,
     CampaignStatus,
+    Choice,
+    QuestionnaireSection,
     QuestionType,
     RespondentType,
     Response,
@@ -21,7 +23,7 @@ from evaluations.models import (
     StakeholderInvitation,
 )
 from evaluations.survey import DEVICE_COOKIE, token_hash
-from tests.evaluation_factories import CampaignFactory, closed_campaign
+from tests.evaluation_factories import CampaignFactory, QuestionFactory, closed_campaign
 from tests.evaluations.survey_helpers import (
     answer_all,
     consent,
@@ -364,3 +366,40 @@ def test_english_pages_are_complete(client, campaign, world):
     section = client.get(section_url(campaign, 1))
     assertContains(section, "Strongly agree")
     assertContains(section, "Section 1 of 2")
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def _long_section(campaign, questions: int) -> None:
+    """Add to the campaign's first section ``questions`` single-choice questions of 5 options."""
+    section = QuestionnaireSection.objects.get(questionnaire=campaign.questionnaire, position=1)
+    for position in range(10, 10 + questions):
+        question = QuestionFactory(
+            section=section, position=position, question_type=QuestionType.SINGLE_CHOICE
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, position=number, label=f"보기 {number}")
+            for number in range(1, 6)
+        )
+
+
+@pytest.mark.parametrize("extra_questions", [0, 40])
+def test_a_section_page_reads_a_fixed_number_of_queries(
+    client, campaign, world, django_assert_max_num_queries, extra_questions
+):
+    _long_section(campaign, extra_questions)
+    start_citizen(client, campaign, world.institution_x)
+    consent(client, campaign)
+    # The session, the campaign, sections, questions, options, the institution (and the
+    # request's savepoint and its release): the same for 3 questions or 43.
+    with django_assert_max_num_queries(8):
+        page = client.get(section_url(campaign, 1))
+    assertContains(page, "<legend", count=3 + extra_questions)
+
+
+def test_the_campaign_page_reads_a_fixed_number_of_queries(
+    client, campaign, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        client.get(campaign.get_absolute_url())
