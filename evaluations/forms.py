@@ -221,7 +221,8 @@ class SurveySectionForm(_DescribedForm):
             if name == "website":
                 continue
             if isinstance(bound.field, forms.MultipleChoiceField):
-                kept[name] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+                picked = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+                kept[name] = [str(value)[:20] for value in picked[: len(bound.field.choices)]]
             else:
                 kept[name] = str(self.data.get(name, ""))[:LONG_TEXT_MAX_LENGTH]
         return kept

@@ -28,9 +28,9 @@ def survey_sections(campaign: Campaign) -> list[QuestionnaireSection]:
     )
 
 
-def survey_institution(entry) -> Institution:
-    """The institution a survey in progress evaluates."""
-    return Institution.objects.get(pk=entry.institution_id)
+def survey_institution(entry) -> Institution | None:
+    """The institution a survey in progress evaluates (None if it has since gone)."""
+    return Institution.objects.filter(pk=entry.institution_id).first()
 
 
 # --- Scoring & lifecycle (E2a) ----------------------------------------------------------------

@@ -234,9 +234,11 @@ def ensure_under_rate_limit(
     within the window as the settings allow."""
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=settings.SURVEY_RATE_WINDOW_MINUTES)
-    limits = (("ip", settings.SURVEY_RATE_LIMIT_PER_IP),
-              ("device", settings.SURVEY_RATE_LIMIT_PER_DEVICE))
-    for by, limit in limits:
+    limits = {
+        "ip": settings.SURVEY_RATE_LIMIT_PER_IP,
+        "device": settings.SURVEY_RATE_LIMIT_PER_DEVICE,
+    }
+    for by, limit in limits.items():
         if _recent(campaign, since, signals, by=by).count() >= limit:
             raise RateLimited
 
@@ -250,7 +252,7 @@ def _lock_client(signals: ClientSignals) -> None:
     hashes = (signals.ip_hash, signals.device_hash)
     keys = sorted({int(hashed[:7], 16) for hashed in hashes if hashed})
     with connection.cursor() as cursor:
-        for key in keys:  # always in the same order: two clients never wait on each other
+        for key in keys:  # always in ascending order, so two submissions never deadlock
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ADVISORY_LOCK_CLASS, key])
 
 
@@ -446,7 +448,7 @@ def response_submit(
         ensure_under_rate_limit(campaign, signals, now)
         rows, cleaned = _answer_rows(questionnaire_questions(campaign), answers)
         if not rows:
-            raise AnswersInvalid({})
+            raise SurveyError(_("적어도 한 질문에 답해 주세요."))
         if respondent_type == RespondentType.STAKEHOLDER:
             _spend_token(
                 campaign=campaign,

@@ -62,12 +62,13 @@ def _begin(request, campaign, *, institution, respondent_type, channel, hashed_t
 
 
 def _entry_or_restart(request, campaign):
-    """The survey in progress, or a redirect to its start."""
+    """The survey in progress and its institution, or a redirect to the start."""
     entry = survey.SurveyEntry.load(request, campaign)
-    if entry is None:
+    institution = selectors.survey_institution(entry) if entry else None
+    if institution is None:
         messages.info(request, _("설문을 처음부터 시작해 주세요."))
-        return None, redirect("evaluations:survey_start", slug=campaign.slug)
-    return entry, None
+        return None, None, redirect("evaluations:survey_start", slug=campaign.slug)
+    return entry, institution, None
 
 
 @require_GET
@@ -170,7 +171,7 @@ def survey_consent(request, slug: str):
     campaign, refused = _open_campaign(request, slug)
     if refused:
         return refused
-    entry, restart = _entry_or_restart(request, campaign)
+    entry, institution, restart = _entry_or_restart(request, campaign)
     if restart:
         return restart
     if request.method == "POST":
@@ -194,7 +195,7 @@ def survey_consent(request, slug: str):
         status = 200
     context = {
         "campaign": campaign,
-        "institution": selectors.survey_institution(entry),
+        "institution": institution,
         "form": form,
         "retention_days": settings.SURVEY_IP_HASH_RETENTION_DAYS,
         "demographics_retention_days": settings.SURVEY_DEMOGRAPHICS_RETENTION_DAYS,
@@ -210,7 +211,7 @@ def survey_section(request, slug: str, step: int):
     campaign, refused = _open_campaign(request, slug)
     if refused:
         return refused
-    entry, restart = _entry_or_restart(request, campaign)
+    entry, institution, restart = _entry_or_restart(request, campaign)
     if restart:
         return restart
     if entry.consent is None:
@@ -238,7 +239,7 @@ def survey_section(request, slug: str, step: int):
             entry.save(request, campaign)
             if step < len(sections):
                 return redirect("evaluations:survey_section", slug=campaign.slug, step=step + 1)
-            return _submit(request, campaign, entry)
+            return _submit(request, campaign, entry, institution)
         entry.answers.pop(key, None)
         entry.save(request, campaign)
         status = 400
@@ -247,7 +248,7 @@ def survey_section(request, slug: str, step: int):
         status = 200
     context = {
         "campaign": campaign,
-        "institution": selectors.survey_institution(entry),
+        "institution": institution,
         "form": form,
         "section": section,
         "step": step,
@@ -257,7 +258,7 @@ def survey_section(request, slug: str, step: int):
     return render(request, "evaluations/survey_section.html", context, status=status)
 
 
-def _submit(request, campaign, entry: survey.SurveyEntry):
+def _submit(request, campaign, entry: survey.SurveyEntry, institution):
     if entry.trapped:
         # A bot filled the honeypot: store nothing, and say nothing that would teach it.
         logger.info("survey honeypot filled on campaign %s; nothing stored", campaign.pk)
@@ -266,7 +267,7 @@ def _submit(request, campaign, entry: survey.SurveyEntry):
     try:
         survey.response_submit(
             campaign=campaign,
-            institution=selectors.survey_institution(entry),
+            institution=institution,
             respondent_type=entry.respondent_type,
             channel=entry.channel,
             answers=entry.all_answers(),

@@ -40,7 +40,13 @@ from evaluations.survey import (
     response_submit,
     token_hash,
 )
-from tests.evaluation_factories import CampaignFactory, closed_campaign
+from tests.evaluation_factories import (
+    CampaignFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
+    SectionFactory,
+    closed_campaign,
+)
 from tests.evaluations.survey_helpers import full_answers, questions_of
 from tests.factories import InstitutionFactory
 
@@ -382,3 +388,17 @@ def test_the_purge_runs_daily_on_beat():
         if entry["task"] == "evaluations.tasks.purge_ip_hashes"
     )
     assert entry["schedule"] == 24 * 60 * 60
+
+
+def test_a_survey_with_nothing_answered_is_refused(db):
+    questionnaire = QuestionnaireFactory()
+    optional = QuestionFactory(
+        section=SectionFactory(questionnaire=questionnaire),
+        question_type=QuestionType.SHORT_TEXT,
+        required=False,
+    )
+    institution = InstitutionFactory(code="XINST")
+    campaign = CampaignFactory(questionnaire=questionnaire, institutions=[institution])
+    with pytest.raises(SurveyError, match="적어도 한 질문에"):
+        _submit(campaign, institution, _signals(1), answers={optional.pk: "  "})
+    assert not Response.objects.exists()
