@@ -1,12 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from evaluations import views
+from evaluations.converters import CampaignSlugConverter
+
+register_converter(CampaignSlugConverter, "campaign")
 
 app_name = "evaluations"
 
 urlpatterns = [
     # --- Questionnaires & campaign management (E1) --------------------------------------------
     # --- Public survey (E1b) ------------------------------------------------------------------
+    path("invite/<str:token>/", views.survey_token, name="survey_token"),
+    path("<campaign:slug>/", views.campaign, name="campaign"),
+    path("<campaign:slug>/survey/", views.survey_start, name="survey_start"),
+    path("<campaign:slug>/survey/privacy/", views.survey_consent, name="survey_consent"),
+    path("<campaign:slug>/survey/<int:step>/", views.survey_section, name="survey_section"),
+    path("<campaign:slug>/survey/thanks/", views.survey_thanks, name="survey_thanks"),
+    path("<campaign:slug>/i/<str:code>/", views.survey_institution, name="survey_institution"),
     # --- Scoring & lifecycle (E2a) ------------------------------------------------------------
     # --- Results & appeals (E2b) --------------------------------------------------------------
     # --- Best practices (E3) ------------------------------------------------------------------

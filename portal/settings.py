@@ -7,6 +7,7 @@ code, Celery tasks run in-process, e-mail printed to the console. Setting ``DATA
 than running insecurely. Every variable is listed in README.md.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -142,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    "purge-survey-ip-hashes": {
+        "task": "evaluations.tasks.purge_ip_hashes",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -195,6 +200,43 @@ MEETING_SERIES_PLACE = env.str("MEETING_SERIES_PLACE", default="광주광역시�
 if not 0 <= MEETING_SERIES_WEEKDAY <= 6 or not 1 <= MEETING_SERIES_ORDINAL <= 4:
     raise ImproperlyConfigured(
         "MEETING_SERIES_WEEKDAY must be 0-6 (Monday-Sunday) and MEETING_SERIES_ORDINAL 1-4."
+    )
+
+# --- Public surveys (evaluations) ------------------------------------------------------------
+# Anti-stuffing signals are keyed hashes (HMAC-SHA256), never raw addresses. The key defaults
+# to one derived from SECRET_KEY; set it on its own to rotate it without touching sessions.
+SURVEY_HASH_KEY = env.str("SURVEY_HASH_KEY", default="") or hashlib.sha256(
+    f"survey-hash-key:{SECRET_KEY}".encode()
+).hexdigest()
+# How many proxies in front of the portal append to X-Forwarded-For (0: use REMOTE_ADDR).
+SURVEY_TRUSTED_PROXY_COUNT = env.int("SURVEY_TRUSTED_PROXY_COUNT", default=0)
+# Rate limits: responses to one campaign from one IP hash / one device within the window are
+# counted in the database; one more is refused with 429. An IP may be a whole office's NAT,
+# so its cap is higher than a device's.
+SURVEY_RATE_WINDOW_MINUTES = env.int("SURVEY_RATE_WINDOW_MINUTES", default=60)
+SURVEY_RATE_LIMIT_PER_IP = env.int("SURVEY_RATE_LIMIT_PER_IP", default=30)
+SURVEY_RATE_LIMIT_PER_DEVICE = env.int("SURVEY_RATE_LIMIT_PER_DEVICE", default=5)
+# A response is flagged "burst" when it is at least the SURVEY_BURST_THRESHOLD-th from the
+# same IP hash or device within SURVEY_BURST_WINDOW_MINUTES (kept, for city staff to review).
+SURVEY_BURST_WINDOW_MINUTES = env.int("SURVEY_BURST_WINDOW_MINUTES", default=10)
+SURVEY_BURST_THRESHOLD = env.int("SURVEY_BURST_THRESHOLD", default=3)
+# IP and device hashes are blanked by a daily beat task after this many days.
+SURVEY_IP_HASH_RETENTION_DAYS = env.int("SURVEY_IP_HASH_RETENTION_DAYS", default=30)
+# The optional demographics (age band, district; given only with consent) are blanked by the
+# same task after this many days, as the consent notice promises.
+SURVEY_DEMOGRAPHICS_RETENTION_DAYS = env.int("SURVEY_DEMOGRAPHICS_RETENTION_DAYS", default=730)
+if min(
+    SURVEY_RATE_WINDOW_MINUTES,
+    SURVEY_RATE_LIMIT_PER_IP,
+    SURVEY_RATE_LIMIT_PER_DEVICE,
+    SURVEY_BURST_WINDOW_MINUTES,
+    SURVEY_BURST_THRESHOLD,
+    SURVEY_IP_HASH_RETENTION_DAYS,
+    SURVEY_DEMOGRAPHICS_RETENTION_DAYS,
+) < 1 or SURVEY_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "The SURVEY_* windows, limits, threshold and retention must be at least 1, and "
+        "SURVEY_TRUSTED_PROXY_COUNT not negative."
     )
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -39,8 +39,15 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
-from evaluations.models import BestPractice, BestPracticeAttachment
+from evaluations.models import (
+    BestPractice,
+    BestPracticeAttachment,
+    Campaign,
+    CampaignStatus,
+    StakeholderInvitation,
+)
 from evaluations.services import best_practice_attachment_add, best_practice_create
+from evaluations.survey import token_hash as survey_token_hash
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -50,6 +57,7 @@ from meetings.models import (
     MeetingKind,
 )
 from meetings.services import action_item_create, calendar_feed_issue, meeting_series_schedule
+from tests.evaluation_factories import CampaignFactory, closed_campaign
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -79,6 +87,9 @@ class MatrixWorld(World):
     action_items: dict[str, ActionItem] = field(default_factory=dict)  # "x": X owns it
     practices: dict[str, BestPractice] = field(default_factory=dict)  # "x", "x-draft"
     practice_files: dict[str, BestPracticeAttachment] = field(default_factory=dict)
+    # The public survey (E1b): campaigns "open", "closed", "draft"; tokens "valid", "used".
+    survey_campaigns: dict[str, Campaign] = field(default_factory=dict)
+    survey_tokens: dict[str, str] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -269,6 +280,29 @@ def _build_meetings(world: MatrixWorld) -> None:
         )
 
 
+def _build_survey(world: MatrixWorld) -> None:
+    """The public survey's campaigns (X and Y evaluated) and two stakeholder invitations to
+    the open one: ``valid`` for X, and ``used``, spent yesterday."""
+    institutions = [world.institution_x, world.institution_y]
+    world.survey_campaigns = {
+        "open": CampaignFactory(slug="matrix-open", institutions=institutions),
+        "closed": closed_campaign(slug="matrix-closed", institutions=institutions),
+        "draft": CampaignFactory(
+            slug="matrix-draft", status=CampaignStatus.DRAFT, institutions=institutions
+        ),
+    }
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for name, used_on in (("valid", None), ("used", yesterday)):
+        token = f"matrix-{name}-token-0123456789abcdef"
+        StakeholderInvitation.objects.create(
+            campaign=world.survey_campaigns["open"],
+            institution=world.institution_x,
+            token_hash=survey_token_hash(token),
+            used_on=used_on,
+        )
+        world.survey_tokens[name] = token
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -279,6 +313,7 @@ def build_matrix_world() -> MatrixWorld:
     _build_projects(world)
     _build_meetings(world)
     _build_practices(world)
+    _build_survey(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -1217,6 +1252,94 @@ PRACTICE_ROWS: dict[str, list[Expect]] = {
     ],
 }
 MATRIX.update(PRACTICE_ROWS)
+# --- The public survey (E1b) -------------------------------------------------------------------
+# Everyone answers public surveys, signed in or not (MISSION.md: "answer a public evaluation
+# survey: ✔" for every role); a draft is seen by city staff only; a closed campaign refuses
+# answers (410) and a draft, to the city staff who may see it, is not open yet (409).
+
+
+def _survey_campaign(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.survey_campaigns[name].slug}
+
+
+def _survey_path(url_name: str, name: str = "open") -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse(url_name, kwargs=_survey_campaign(name)(world))
+
+
+def _survey_institution(name: str, code: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.survey_campaigns[name].slug, "code": code}
+
+
+def _survey_step(name: str, step: int) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.survey_campaigns[name].slug, "step": step}
+
+
+SURVEY_BEGUN = statuses(Redirect(_survey_path("evaluations:survey_consent")))
+SURVEY_NOT_BEGUN = statuses(Redirect(_survey_path("evaluations:survey_start")))
+SURVEY_CLOSED = statuses(410)
+SURVEY_DRAFT_PAGE = statuses(404, **grant(CITY_POWERS, 200))
+SURVEY_DRAFT_REFUSED = statuses(404, **grant(CITY_POWERS, 409))
+
+SURVEY_MATRIX: dict[str, list[Expect]] = {
+    "evaluations:campaign": [
+        Expect(PUBLIC, _survey_campaign("open"), case="open"),
+        Expect(PUBLIC, _survey_campaign("closed"), case="closed"),
+        Expect(SURVEY_DRAFT_PAGE, _survey_campaign("draft"), case="draft"),
+        Expect(statuses(404), lambda world: {"slug": "no-such-campaign"}, case="unknown"),
+    ],
+    "evaluations:survey_start": [
+        Expect(PUBLIC, _survey_campaign("open"), case="open"),
+        Expect(
+            SURVEY_BEGUN,
+            _survey_campaign("open"),
+            method="post",
+            data=lambda world: {"institution": world.institution_y.code},
+            case="open",
+        ),
+        Expect(statuses(400), _survey_campaign("open"), method="post", case="no-institution"),
+        Expect(SURVEY_CLOSED, _survey_campaign("closed"), case="closed"),
+        Expect(SURVEY_DRAFT_REFUSED, _survey_campaign("draft"), case="draft"),
+    ],
+    "evaluations:survey_institution": [
+        Expect(PUBLIC, _survey_institution("open", "xinst"), case="x"),
+        Expect(PUBLIC, _survey_institution("open", "yinst"), case="y"),
+        Expect(SURVEY_BEGUN, _survey_institution("open", "yinst"), method="post", case="y"),
+        # Not evaluated by the campaign (merged away in phase 1): not found for anyone.
+        Expect(statuses(404), _survey_institution("open", "oldinst"), case="not-evaluated"),
+        Expect(SURVEY_CLOSED, _survey_institution("closed", "xinst"), case="closed"),
+        Expect(SURVEY_DRAFT_REFUSED, _survey_institution("draft", "xinst"), case="draft"),
+    ],
+    "evaluations:survey_token": [
+        Expect(PUBLIC, lambda world: {"token": world.survey_tokens["valid"]}, case="valid"),
+        Expect(
+            SURVEY_BEGUN,
+            lambda world: {"token": world.survey_tokens["valid"]},
+            method="post",
+            case="valid",
+        ),
+        Expect(statuses(410), lambda world: {"token": world.survey_tokens["used"]}, case="used"),
+        Expect(statuses(404), lambda world: {"token": "no-such-token"}, case="unknown"),
+    ],
+    # Without a survey begun in the session, the steps send everyone to the start.
+    "evaluations:survey_consent": [
+        Expect(SURVEY_NOT_BEGUN, _survey_campaign("open"), case="open"),
+        Expect(SURVEY_NOT_BEGUN, _survey_campaign("open"), method="post", case="open"),
+        Expect(SURVEY_CLOSED, _survey_campaign("closed"), case="closed"),
+        Expect(SURVEY_DRAFT_REFUSED, _survey_campaign("draft"), case="draft"),
+    ],
+    "evaluations:survey_section": [
+        Expect(SURVEY_NOT_BEGUN, _survey_step("open", 1), case="open"),
+        Expect(SURVEY_NOT_BEGUN, _survey_step("open", 2), method="post", case="open"),
+        Expect(SURVEY_CLOSED, _survey_step("closed", 1), case="closed"),
+        Expect(SURVEY_DRAFT_REFUSED, _survey_step("draft", 1), case="draft"),
+    ],
+    "evaluations:survey_thanks": [
+        Expect(PUBLIC, _survey_campaign("open"), case="open"),
+        Expect(PUBLIC, _survey_campaign("closed"), case="closed"),
+        Expect(SURVEY_DRAFT_PAGE, _survey_campaign("draft"), case="draft"),
+    ],
+}
+MATRIX.update(SURVEY_MATRIX)
 
 
 # --- Rules for the Django admin's per-model pages ----------------------------------------------
