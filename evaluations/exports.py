@@ -3,9 +3,8 @@ Excel reads Korean) and XLSX (openpyxl's write-only mode).
 
 One row per response, one column per question. Nothing that could point to a person is
 written: no IP or device hash, no answer fingerprint, the submission to the day only. The
-rows are read with server-side cursors (``iterator(chunk_size=...)``): responses and their
-answers, both in response order, merged as they stream, so memory stays flat however many
-answers there are (see ``bench/export_memory.py``).
+rows are read a page of responses at a time (keyset paging on the primary key) with their
+answers, so memory stays flat however many answers there are (see ``bench/export_memory.py``).
 """
 
 from __future__ import annotations
@@ -77,7 +76,7 @@ def _labels(choices) -> dict[str, str]:
 
 
 def response_rows(campaign: Campaign, columns: list[ExportColumn]) -> Iterator[list]:
-    """The rows of the export, streamed: two server-side cursors in response order."""
+    """The rows of the export, streamed a chunk of responses at a time."""
     position = {column.question_id: index for index, column in enumerate(columns)}
     choice_columns = {
         column.question_id
@@ -89,33 +88,20 @@ def response_rows(campaign: Campaign, columns: list[ExportColumn]) -> Iterator[l
     age_bands = _labels(AgeBand.choices)
     districts = _labels(District.choices)
     yes, no = _("예"), _("아니요")
-    responses = (
-        Response.objects.filter(campaign=campaign)
-        .order_by("pk")
-        .values_list(
-            "pk", "institution__code", "institution__name_ko", "respondent_type", "channel",
-            "submitted_at", "age_band", "district", "flag_reasons", "excluded",
+    for chunk in _response_chunks(campaign):
+        cells_of: dict[int, list] = {row[0]: [None] * len(columns) for row in chunk}
+        answers = (
+            Answer.objects.filter(response_id__in=list(cells_of))
+            .order_by("response_id", "question_id", "choice__position")
+            .values_list("response_id", "question_id", "value", "choice__label", "text")
         )
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    answers = (
-        Answer.objects.filter(response__campaign=campaign)
-        .order_by("response_id", "question_id", "choice__position")
-        .values_list("response_id", "question_id", "value", "choice__label", "text")
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    pending = next(answers, None)
-    for (
-        pk, code, name, respondent_type, channel, submitted_at, age_band, district, flags,
-        excluded,
-    ) in responses:
-        cells: list = [None] * len(columns)
-        while pending is not None and pending[0] <= pk:
-            response_id, question_id, value, choice_label, text = pending
-            pending = next(answers, None)
+        for response_id, question_id, value, choice_label, text in answers.iterator(
+            chunk_size=CHUNK_SIZE * 8
+        ):
             index = position.get(question_id)
-            if response_id != pk or index is None:
-                continue  # an answer without its response in this export: never expected
+            if index is None:
+                continue  # not a question of this campaign's questionnaire: never expected
+            cells = cells_of[response_id]
             if question_id in choice_columns:
                 previous = cells[index]
                 cells[index] = (
@@ -127,19 +113,45 @@ def response_rows(campaign: Campaign, columns: list[ExportColumn]) -> Iterator[l
                 cells[index] = value
             else:
                 cells[index] = text
-        yield [
-            pk,
-            code,
-            name,
-            respondent_types.get(respondent_type, respondent_type),
-            channels.get(channel, channel),
-            timezone.localtime(submitted_at).date(),
-            age_bands.get(age_band, ""),
-            districts.get(district, ""),
-            flags,
-            yes if excluded else no,
-            *cells,
-        ]
+        for (
+            pk, code, name, respondent_type, channel, submitted_at, age_band, district, flags,
+            excluded,
+        ) in chunk:
+            yield [
+                pk,
+                code,
+                name,
+                respondent_types.get(respondent_type, respondent_type),
+                channels.get(channel, channel),
+                timezone.localtime(submitted_at).date(),
+                age_bands.get(age_band, ""),
+                districts.get(district, ""),
+                flags,
+                yes if excluded else no,
+                *cells_of[pk],
+            ]
+
+
+def _response_chunks(campaign: Campaign) -> Iterator[list[tuple]]:
+    """The campaign's responses in pages of ``CHUNK_SIZE``, by primary key (keyset paging).
+
+    Not a server-side cursor: the settings turn those off (PgBouncer in transaction mode),
+    and a plain cursor would hold the whole result in the client. Two queries per page
+    (responses, then their answers) keep memory flat at any size."""
+    last_pk = 0
+    while True:
+        chunk = list(
+            Response.objects.filter(campaign=campaign, pk__gt=last_pk)
+            .order_by("pk")
+            .values_list(
+                "pk", "institution__code", "institution__name_ko", "respondent_type",
+                "channel", "submitted_at", "age_band", "district", "flag_reasons", "excluded",
+            )[:CHUNK_SIZE]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last_pk = chunk[-1][0]
 
 
 def _safe_text(value) -> object:

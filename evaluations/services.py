@@ -193,6 +193,7 @@ def questionnaire_item_move(
     is_section = isinstance(item, QuestionnaireSection)
     questionnaire = item.questionnaire if is_section else item.section.questionnaire
     _ensure_editable(_lock_questionnaire(questionnaire))
+    item = type(item).objects.get(pk=item.pk)  # its position as stored, under the lock
     siblings = (
         questionnaire.sections.all() if is_section else item.section.questions.all()
     )
