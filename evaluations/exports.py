@@ -88,20 +88,22 @@ def response_rows(campaign: Campaign, columns: list[ExportColumn]) -> Iterator[l
     age_bands = _labels(AgeBand.choices)
     districts = _labels(District.choices)
     yes, no = _("예"), _("아니요")
+    local_zone = timezone.get_current_timezone()
     for chunk in _response_chunks(campaign):
         cells_of: dict[int, list] = {row[0]: [None] * len(columns) for row in chunk}
+        # The page's primary keys are one range: its answers are one index range scan.
         answers = (
-            Answer.objects.filter(response_id__in=list(cells_of))
+            Answer.objects.filter(response_id__gte=chunk[0][0], response_id__lte=chunk[-1][0])
             .order_by("response_id", "question_id", "choice__position")
             .values_list("response_id", "question_id", "value", "choice__label", "text")
         )
         for response_id, question_id, value, choice_label, text in answers.iterator(
             chunk_size=CHUNK_SIZE * 8
         ):
+            cells = cells_of.get(response_id)
             index = position.get(question_id)
-            if index is None:
-                continue  # not a question of this campaign's questionnaire: never expected
-            cells = cells_of[response_id]
+            if cells is None or index is None:
+                continue  # another campaign's response within the range
             if question_id in choice_columns:
                 previous = cells[index]
                 cells[index] = (
@@ -123,7 +125,7 @@ def response_rows(campaign: Campaign, columns: list[ExportColumn]) -> Iterator[l
                 name,
                 respondent_types.get(respondent_type, respondent_type),
                 channels.get(channel, channel),
-                timezone.localtime(submitted_at).date(),
+                submitted_at.astimezone(local_zone).date(),
                 age_bands.get(age_band, ""),
                 districts.get(district, ""),
                 flags,
@@ -167,7 +169,12 @@ def csv_pieces(header_row: list[str], rows: Iterable[list]) -> Iterator[str]:
     buffer.write("\ufeff")
     writer.writerow(header_row)
     for row in rows:
-        writer.writerow(["" if value is None else _safe_text(value) for value in row])
+        writer.writerow(
+            [
+                "" if value is None else _safe_text(value) if value.__class__ is str else value
+                for value in row
+            ]
+        )
         if buffer.tell() >= CSV_PIECE_CHARACTERS:
             yield buffer.getvalue()
             buffer.seek(0)
