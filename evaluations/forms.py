@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Institution
 from evaluations.models import (
@@ -57,9 +58,11 @@ class QuestionForm(forms.Form):
     dimension = forms.ChoiceField(
         label=_("차원"), choices=Dimension.choices, initial=Dimension.OVERALL
     )
-    required = forms.BooleanField(label=_("필수"), required=False, initial=True)
+    required = forms.BooleanField(
+        label=pgettext_lazy("question flag", "필수"), required=False, initial=True
+    )
     choices = forms.CharField(
-        label=_("보기"),
+        label=pgettext_lazy("options of a choice question", "보기"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("고르기 질문의 보기를 한 줄에 하나씩 적습니다."),
