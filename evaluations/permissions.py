@@ -10,10 +10,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from evaluations.models import BestPractice, BestPracticeAttachment, Campaign, CampaignStatus
+from evaluations.models import (
+    BestPractice,
+    BestPracticeAttachment,
+    Campaign,
+    CampaignStatus,
+    Question,
+    Questionnaire,
+    Response,
+)
 from portal.roles import Role, affiliation_of, has_city_powers
 
 # --- Campaigns (shared) -----------------------------------------------------------------------
@@ -82,6 +91,41 @@ def results_are_public(campaign: Campaign) -> bool:
 
 
 # --- Questionnaires & campaign management (E1) ------------------------------------------------
+
+
+def require_campaign_runner(user) -> None:
+    """The management lists and forms: signed-in people who do not run campaigns get a 403."""
+    if not can_run_campaigns(user):
+        raise PermissionDenied
+
+
+def get_managed_questionnaire(user, pk: int) -> Questionnaire:
+    """A questionnaire for the builder: 404 for anyone who may not build questionnaires."""
+    if not can_run_campaigns(user):
+        raise Http404
+    try:
+        return Questionnaire.objects.get(pk=pk)
+    except Questionnaire.DoesNotExist:
+        raise Http404 from None
+
+
+def get_managed_question(user, pk: int) -> Question:
+    if not can_run_campaigns(user):
+        raise Http404
+    try:
+        return Question.objects.select_related("section__questionnaire").get(pk=pk)
+    except Question.DoesNotExist:
+        raise Http404 from None
+
+
+def get_moderated_response(user, campaign: Campaign, pk: int) -> Response:
+    """A response of ``campaign`` for moderation (the campaign was already checked)."""
+    if not can_see_raw_responses(user):
+        raise Http404
+    try:
+        return Response.objects.get(campaign=campaign, pk=pk)
+    except Response.DoesNotExist:
+        raise Http404 from None
 
 # --- Public survey (E1b) ----------------------------------------------------------------------
 

@@ -3,19 +3,441 @@ transaction, a domain error the view turns into a message)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agencies import uploads
 from agencies.models import Institution, JointProject, User
 from evaluations import permissions
-from evaluations.models import BestPractice, BestPracticeAttachment, Campaign
+from evaluations.models import (
+    CHOICE_QUESTION_TYPES,
+    WEIGHT_FIELDS,
+    BestPractice,
+    BestPracticeAttachment,
+    Campaign,
+    CampaignStatus,
+    Choice,
+    Dimension,
+    Question,
+    Questionnaire,
+    QuestionnaireSection,
+    QuestionType,
+    Response,
+    ResponseExclusion,
+    StakeholderInvitation,
+)
+
+logger = logging.getLogger(__name__)
 
 # --- Questionnaires & campaign management (E1) ------------------------------------------------
+# Larger pieces live in their own modules: evaluations/links.py (survey addresses, QR codes),
+# evaluations/exports.py (anonymised CSV/XLSX of responses).
+
+
+class ManagementError(Exception):
+    """A refused questionnaire or campaign management action. ``message`` is for the user
+    (Korean source, translated); ``code`` tells views and tests which rule refused it."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
+    """A questionnaire is edited only while nobody can be answering it: once answered (frozen)
+    or used by a campaign past its draft, a change would alter what respondents saw."""
+    return (
+        questionnaire.is_frozen
+        or questionnaire.campaigns.exclude(status=CampaignStatus.DRAFT).exists()
+    )
+
+
+def _ensure_editable(questionnaire: Questionnaire) -> None:
+    if questionnaire_is_locked(questionnaire):
+        raise ManagementError(
+            _("응답을 받았거나 진행 중인 평가에 쓰인 설문지는 고칠 수 없습니다. 새 판을 만드세요."),
+            code="locked",
+        )
+
+
+def _lock_questionnaire(questionnaire: Questionnaire) -> Questionnaire:
+    """Edits of one questionnaire go one at a time (positions are renumbered)."""
+    return Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+
+
+@transaction.atomic
+def questionnaire_create(*, title: str, description: str = "", by: User) -> Questionnaire:
+    return Questionnaire.objects.create(title=title, description=description, created_by=by)
+
+
+@transaction.atomic
+def section_add(
+    *, questionnaire: Questionnaire, title: str, description: str = ""
+) -> QuestionnaireSection:
+    """A new page at the end of the questionnaire."""
+    questionnaire = _lock_questionnaire(questionnaire)
+    _ensure_editable(questionnaire)
+    last = questionnaire.sections.aggregate(last=Max("position"))["last"] or 0
+    return QuestionnaireSection.objects.create(
+        questionnaire=questionnaire, position=last + 1, title=title, description=description
+    )
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    """What a question is, as the builder's form gives it. ``choices`` are the labels, in
+    order, of a choice question (ignored for the other types)."""
+
+    text: str
+    question_type: str
+    help_text: str = ""
+    required: bool = True
+    dimension: str = Dimension.OVERALL
+    max_choices: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _validate_question(data: QuestionData) -> None:
+    if data.question_type in CHOICE_QUESTION_TYPES:
+        if len(data.choices) < 2:
+            raise ManagementError(
+                _("고르기 질문에는 보기가 둘 이상 있어야 합니다."), code="choices"
+            )
+        if len(set(data.choices)) != len(data.choices):
+            raise ManagementError(_("같은 보기를 두 번 적었습니다."), code="choices")
+    elif data.choices:
+        raise ManagementError(_("보기는 고르기 질문에만 둡니다."), code="choices")
+    if data.max_choices is not None:
+        if data.question_type != QuestionType.MULTIPLE_CHOICE:
+            raise ManagementError(
+                _("최대 선택 수는 여러 개 고르기 질문에만 둡니다."), code="max_choices"
+            )
+        if not 1 <= data.max_choices <= len(data.choices):
+            raise ManagementError(
+                _("최대 선택 수는 1 이상, 보기 수 이하여야 합니다."), code="max_choices"
+            )
+
+
+def _question_fields(data: QuestionData) -> dict:
+    return {
+        "text": data.text,
+        "help_text": data.help_text,
+        "question_type": data.question_type,
+        "required": data.required,
+        "dimension": data.dimension,
+        "max_choices": (
+            data.max_choices if data.question_type == QuestionType.MULTIPLE_CHOICE else None
+        ),
+    }
+
+
+def _write_choices(question: Question, data: QuestionData) -> None:
+    question.choices.all().delete()
+    if data.question_type in CHOICE_QUESTION_TYPES:
+        Choice.objects.bulk_create(
+            Choice(question=question, position=position, label=label)
+            for position, label in enumerate(data.choices, start=1)
+        )
+
+
+@transaction.atomic
+def question_add(*, section: QuestionnaireSection, data: QuestionData) -> Question:
+    """A new question at the end of ``section``, with its choices."""
+    questionnaire = _lock_questionnaire(section.questionnaire)
+    _ensure_editable(questionnaire)
+    _validate_question(data)
+    last = section.questions.aggregate(last=Max("position"))["last"] or 0
+    question = Question.objects.create(section=section, position=last + 1, **_question_fields(data))
+    _write_choices(question, data)
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, data: QuestionData) -> Question:
+    """Rewrite a question of an editable questionnaire; its choices are replaced."""
+    _ensure_editable(_lock_questionnaire(question.section.questionnaire))
+    _validate_question(data)
+    for name, value in _question_fields(data).items():
+        setattr(question, name, value)
+    question.save()
+    _write_choices(question, data)
+    return question
+
+
+def _swap_positions(item, neighbour, siblings) -> None:
+    """Swap two positions under a unique (parent, position) constraint: park one first."""
+    model = type(item)
+    parked = siblings.aggregate(top=Max("position"))["top"] + 1
+    first, second = item.position, neighbour.position
+    model.objects.filter(pk=item.pk).update(position=parked)
+    model.objects.filter(pk=neighbour.pk).update(position=first)
+    model.objects.filter(pk=item.pk).update(position=second)
+
+
+@transaction.atomic
+def questionnaire_item_move(
+    *, item: QuestionnaireSection | Question, direction: str
+) -> None:
+    """Move a section within its questionnaire, or a question within its section, one place
+    ``"up"`` or ``"down"``. At either end nothing moves."""
+    if direction not in ("up", "down"):
+        raise ManagementError(_("옮길 방향을 알 수 없습니다."), code="direction")
+    is_section = isinstance(item, QuestionnaireSection)
+    questionnaire = item.questionnaire if is_section else item.section.questionnaire
+    _ensure_editable(_lock_questionnaire(questionnaire))
+    item = type(item).objects.get(pk=item.pk)  # its position as stored, under the lock
+    siblings = (
+        questionnaire.sections.all() if is_section else item.section.questions.all()
+    )
+    if direction == "up":
+        neighbour = siblings.filter(position__lt=item.position).order_by("-position").first()
+    else:
+        neighbour = siblings.filter(position__gt=item.position).order_by("position").first()
+    if neighbour is not None:
+        _swap_positions(item, neighbour, siblings)
+
+
+@transaction.atomic
+def questionnaire_item_delete(*, item: QuestionnaireSection | Question) -> None:
+    """Remove a section (with its questions) or a question from an editable questionnaire."""
+    is_section = isinstance(item, QuestionnaireSection)
+    questionnaire = item.questionnaire if is_section else item.section.questionnaire
+    _ensure_editable(_lock_questionnaire(questionnaire))
+    item.delete()
+
+
+@transaction.atomic
+def questionnaire_clone(*, questionnaire: Questionnaire, by: User) -> Questionnaire:
+    """The next version of ``questionnaire``: the same sections, questions and choices, free
+    to edit. A version has at most one next version (the lineage stays a line)."""
+    questionnaire = _lock_questionnaire(questionnaire)
+    if questionnaire.next_versions.exists():
+        raise ManagementError(_("이 판에서 이미 새 판을 만들었습니다."), code="has_next")
+    clone = Questionnaire.objects.create(
+        title=questionnaire.title,
+        description=questionnaire.description,
+        version=questionnaire.version + 1,
+        previous_version=questionnaire,
+        created_by=by,
+    )
+    sections = list(questionnaire.sections.prefetch_related("questions__choices"))
+    new_sections = QuestionnaireSection.objects.bulk_create(
+        QuestionnaireSection(
+            questionnaire=clone,
+            position=section.position,
+            title=section.title,
+            description=section.description,
+        )
+        for section in sections
+    )
+    old_questions = []
+    new_questions = []
+    for section, new_section in zip(sections, new_sections, strict=True):
+        for question in section.questions.all():
+            old_questions.append(question)
+            new_questions.append(
+                Question(
+                    section=new_section,
+                    position=question.position,
+                    text=question.text,
+                    help_text=question.help_text,
+                    question_type=question.question_type,
+                    required=question.required,
+                    dimension=question.dimension,
+                    max_choices=question.max_choices,
+                )
+            )
+    Question.objects.bulk_create(new_questions)
+    Choice.objects.bulk_create(
+        Choice(question=new_question, position=choice.position, label=choice.label)
+        for question, new_question in zip(old_questions, new_questions, strict=True)
+        for choice in question.choices.all()
+    )
+    return clone
+
+
+# Settings that decide what is asked and how it is scored: fixed once a campaign opens.
+CAMPAIGN_DRAFT_ONLY_FIELDS = (
+    "questionnaire",
+    *WEIGHT_FIELDS,
+    "minimum_sample",
+    "grade_scheme",
+    "grade_thresholds",
+    "excellent_count",
+    "opens_at",
+)
+
+
+@transaction.atomic
+def campaign_create(*, by: User, institutions: Iterable[Institution], **fields) -> Campaign:
+    """A draft campaign over ``institutions``; ``fields`` are Campaign's own fields."""
+    fields.pop("status", None)
+    campaign = Campaign(status=CampaignStatus.DRAFT, **fields)
+    campaign.full_clean(exclude=["institutions"])
+    campaign.save()
+    campaign.institutions.set(institutions)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *, campaign: Campaign, by: User, institutions: Iterable[Institution] | None = None, **fields
+) -> Campaign:
+    """Change a campaign's settings. What is asked, of which institutions and how it is
+    scored changes only while the campaign is a draft; its texts and closing time change
+    until it closes; a closed campaign is not changed here."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
+        raise ManagementError(_("마감한 평가의 설정은 바꿀 수 없습니다."), code="closed")
+    is_draft = campaign.status == CampaignStatus.DRAFT
+    changed_locked = [
+        name
+        for name in CAMPAIGN_DRAFT_ONLY_FIELDS
+        if name in fields and getattr(campaign, name) != fields[name]
+    ]
+    if institutions is not None:
+        institutions = list(institutions)
+        if {i.pk for i in institutions} != set(
+            campaign.institutions.values_list("pk", flat=True)
+        ):
+            changed_locked.append("institutions")
+    if changed_locked and not is_draft:
+        raise ManagementError(
+            _("응답을 받기 시작한 평가의 설문지·대상 기관·가중치·등급 기준은 바꿀 수 없습니다."),
+            code="locked",
+        )
+    fields.pop("status", None)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.full_clean(exclude=["institutions"])
+    campaign.save()
+    if institutions is not None and "institutions" in changed_locked:
+        campaign.institutions.set(institutions)
+    return campaign
+
+
+# --- Stakeholder invitations --------------------------------------------------------------------
+
+INVITATION_TOKEN_BYTES = 32
+
+
+def invitation_token_hash(token: str) -> str:
+    """What is stored of an invitation token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitations_create(
+    *,
+    campaign: Campaign,
+    institution: Institution,
+    emails: Sequence[str],
+    by: User,
+    site_url: str,
+) -> list[StakeholderInvitation]:
+    """One single-use invitation per distinct address to evaluate ``institution``. Each
+    token lives only in its e-mail: the row keeps its SHA-256. The mails go out after commit
+    (``invitations_send``), which then forgets each address."""
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
+        raise ManagementError(
+            _("마감한 평가에는 이해관계자를 초대할 수 없습니다."), code="closed"
+        )
+    if not campaign.institutions.filter(pk=institution.pk).exists():
+        raise ManagementError(_("이 평가의 대상 기관이 아닙니다."), code="institution")
+    distinct = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
+    if not distinct:
+        raise ManagementError(_("이메일 주소를 하나 이상 적어 주세요."), code="empty")
+    tokens: dict[int, str] = {}
+    invitations = []
+    for email in distinct:
+        token = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
+        invitation = StakeholderInvitation.objects.create(
+            campaign=campaign,
+            institution=institution,
+            token_hash=invitation_token_hash(token),
+            email=email,
+        )
+        tokens[invitation.pk] = token
+        invitations.append(invitation)
+    # The tokens stay in this process's memory until sent: never in the broker, never stored.
+    transaction.on_commit(lambda: invitations_send(tokens=tokens, site_url=site_url))
+    return invitations
+
+
+def invitations_send(*, tokens: Mapping[int, str], site_url: str) -> int:
+    """Send each invitation (pk -> token) its link, then record ``sent_at`` and clear the
+    address. A failed delivery is logged and leaves the row unsent (the address kept) so the
+    page shows it; its token is gone, so city staff invite that address again. Returns how
+    many were sent."""
+    from evaluations.links import absolute, invitation_path
+
+    sent = 0
+    invitations = StakeholderInvitation.objects.filter(
+        pk__in=list(tokens), sent_at__isnull=True
+    ).select_related("campaign", "institution")
+    for invitation in invitations:
+        link = absolute(site_url, invitation_path(tokens[invitation.pk]))
+        with translation.override("ko"):
+            subject = _("[동행 포털] %(campaign)s: %(institution)s 평가에 참여해 주세요") % {
+                "campaign": invitation.campaign.title,
+                "institution": invitation.institution.name_ko,
+            }
+            body = render_to_string(
+                "evaluations/email/invitation.txt",
+                {"invitation": invitation, "link": link},
+            )
+        try:
+            send_mail(subject, body, None, [invitation.email])
+        except (OSError, smtplib.SMTPException):
+            logger.exception("invitation %s could not be sent", invitation.pk)
+            continue
+        StakeholderInvitation.objects.filter(pk=invitation.pk).update(
+            sent_at=timezone.now(), email=""
+        )
+        sent += 1
+    return sent
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_set_excluded(
+    *, response: Response, excluded: bool, reason: str, by: User
+) -> ResponseExclusion:
+    """Exclude a response from scoring (or restore it), with the reason logged. The log and
+    ``Response.excluded`` change together; published results are final."""
+    reason = reason.strip()
+    if not reason:
+        raise ManagementError(_("사유를 적어 주세요."), code="reason")
+    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    if response.campaign.status == CampaignStatus.PUBLISHED:
+        raise ManagementError(
+            _("결과를 공개한 평가의 응답은 제외하거나 되돌릴 수 없습니다."), code="published"
+        )
+    if response.excluded == excluded:
+        message = (
+            _("이미 점수에서 제외한 응답입니다.") if excluded else _("제외되지 않은 응답입니다.")
+        )
+        raise ManagementError(message, code="unchanged")
+    response.excluded = excluded
+    response.save(update_fields=["excluded"])
+    return ResponseExclusion.objects.create(
+        response=response, excluded=excluded, reason=reason, by=by
+    )
 
 
 # --- Public survey (E1b) ----------------------------------------------------------------------

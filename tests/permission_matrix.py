@@ -90,6 +90,7 @@ class MatrixWorld(World):
     # The public survey (E1b): campaigns "open", "closed", "draft"; tokens "valid", "used".
     survey_campaigns: dict[str, Campaign] = field(default_factory=dict)
     survey_tokens: dict[str, str] = field(default_factory=dict)
+    e1: dict[str, models.Model] = field(default_factory=dict)  # see ``_build_e1``
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -119,6 +120,13 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     ),
     "meetings.actionitem": lambda world: world.action_items["x"],
     "meetings.actionitemupdate": lambda world: world.action_items["x"].updates.first(),
+    # Evaluations: questionnaires & campaign management (E1).
+    "evaluations.questionnaire": lambda world: world.e1["editable"],
+    "evaluations.question": lambda world: world.e1["editable"].sections.first().questions.first(),
+    "evaluations.campaign": lambda world: world.e1["open"],
+    "evaluations.stakeholderinvitation": lambda world: world.e1["invitation"],
+    "evaluations.response": lambda world: world.e1["flagged"],
+    "evaluations.responseexclusion": lambda world: world.e1["exclusion"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -314,6 +322,7 @@ def build_matrix_world() -> MatrixWorld:
     _build_meetings(world)
     _build_practices(world)
     _build_survey(world)
+    _build_e1(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -549,6 +558,378 @@ def _reviews(name: str) -> dict[str, Outcome]:
         **grant(Y_PEOPLE, 404),
         **grant(CITY_POWERS, Redirect(_report_path(name))),
     )
+
+
+# --- Evaluations: questionnaires & campaign management (E1) -----------------------------------
+
+
+def _build_e1(world: MatrixWorld) -> None:
+    """What the campaign management pages need (``world.e1``):
+
+    - ``draft``: a draft campaign over X and Y, its questionnaire ``editable`` (unanswered);
+    - ``open``: an open campaign over X whose questionnaire is ``frozen`` (answered), with a
+      ``flagged`` response of X excluded once (``exclusion``) and an ``invitation`` for X.
+    """
+    from evaluations.models import ResponseExclusion, StakeholderInvitation
+    from evaluations.services import invitation_token_hash
+    from tests.evaluation_factories import CampaignFactory, response_with_scores
+
+    e1 = world.e1
+    e1["draft"] = CampaignFactory(
+        slug="matrix-draft",
+        status="draft",
+        institutions=[world.institution_x, world.institution_y],
+    )
+    e1["editable"] = e1["draft"].questionnaire
+    e1["open"] = CampaignFactory(slug="matrix-open", institutions=[world.institution_x])
+    e1["frozen"] = e1["open"].questionnaire
+    e1["flagged"] = response_with_scores(
+        e1["open"], world.institution_x, [5, 7, 10], flag_reasons="burst", excluded=True
+    )
+    e1["exclusion"] = ResponseExclusion.objects.create(
+        response=e1["flagged"], excluded=True, reason="짧은 시간 몰림", by=world.users["admin"]
+    )
+    e1["invitation"] = StakeholderInvitation.objects.create(
+        campaign=e1["open"],
+        institution=world.institution_x,
+        token_hash=invitation_token_hash("matrix-token"),
+    )
+
+
+def _e1_campaign(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.e1[name].slug}
+
+
+def _e1_pk(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.e1[name].pk}
+
+
+def _e1_builder_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse("evaluations:questionnaire", kwargs={"pk": world.e1[name].pk})
+
+
+def _e1_manage_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse(
+        "evaluations:campaign_manage", kwargs={"slug": world.e1[name].slug}
+    )
+
+
+def _e1_first(name: str, kind: str) -> Callable[[MatrixWorld], dict]:
+    """A builder form naming the first section or question of a questionnaire."""
+
+    def data(world: MatrixWorld) -> dict:
+        from evaluations.models import Question
+
+        questionnaire = world.e1[name]
+        item = (
+            questionnaire.sections.order_by("position").first()
+            if kind == "section"
+            else Question.objects.filter(section__questionnaire=questionnaire)
+            .order_by("section__position", "position")
+            .first()
+        )
+        return {"kind": kind, "item": item.pk, "direction": "down"}
+
+    return data
+
+
+def _e1_question(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": _e1_first(name, "question")(world)["item"]}
+
+
+def _e1_campaign_data(world: MatrixWorld) -> dict:
+    return {
+        "title": "매트릭스 새 평가",
+        "slug": "matrix-new",
+        "year": "2030",
+        "description": "",
+        "questionnaire": world.e1["editable"].pk,
+        "institutions": [world.institution_x.pk],
+        "opens_at": "2030-03-01T09:00",
+        "closes_at": "2030-03-31T18:00",
+        "weight_citizen": "40",
+        "weight_stakeholder": "20",
+        "weight_kpi": "20",
+        "weight_timeliness": "10",
+        "weight_follow_through": "10",
+        "minimum_sample": "30",
+        "grade_scheme": "latin",
+        "grade_thresholds": "90,80,70,60",
+        "excellent_count": "3",
+    }
+
+
+def _e1_question_data(world: MatrixWorld) -> dict:
+    return {
+        "section": world.e1["editable"].sections.order_by("position").first().pk,
+        "text": "직원이 친절했습니까?",
+        "question_type": "likert5",
+        "dimension": "process",
+        "required": "on",
+    }
+
+
+# City staff and the admin manage; signed-in others get a 403 on the lists and forms, a 404 on
+# a campaign's or questionnaire's pages (they do not learn which drafts exist).
+E1_LIST = statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 200))
+E1_MANAGED = statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, 200))
+E1_POST_ONLY = statuses(405, anonymous=LOGIN)  # require_POST answers before the check
+
+
+def _e1_managed(outcome: Outcome) -> dict[str, Outcome]:
+    return statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, outcome))
+
+
+def _e1_list(outcome: Outcome) -> dict[str, Outcome]:
+    return statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, outcome))
+
+
+def _e1_latest_questionnaire_path(world: MatrixWorld) -> str:
+    from evaluations.models import Questionnaire
+
+    latest = Questionnaire.objects.latest("pk")
+    return reverse("evaluations:questionnaire", kwargs={"pk": latest.pk})
+
+
+def _e1_responses_path(world: MatrixWorld) -> str:
+    return reverse("evaluations:campaign_responses", kwargs={"slug": world.e1["open"].slug})
+
+
+E1_MATRIX: dict[str, list[Expect]] = {
+    "evaluations:manage": [Expect(E1_LIST)],
+    "evaluations:campaign_new": [
+        Expect(E1_LIST, case="form"),
+        Expect(
+            _e1_list(Redirect(lambda world: reverse(
+                "evaluations:campaign_manage", kwargs={"slug": "matrix-new"}
+            ))),
+            method="post",
+            data=_e1_campaign_data,
+            case="create",
+        ),
+        # Weights that do not add up to 100 are refused next to the form.
+        Expect(
+            _e1_list(400),
+            method="post",
+            data=lambda world: _e1_campaign_data(world) | {"weight_kpi": "30"},
+            case="weights-not-100",
+        ),
+    ],
+    "evaluations:campaign_manage": [
+        Expect(E1_MANAGED, _e1_campaign("draft"), case="draft"),
+        Expect(E1_MANAGED, _e1_campaign("open"), case="open"),
+        Expect(statuses(404, anonymous=LOGIN), lambda world: {"slug": "nosuch"}, case="unknown"),
+    ],
+    "evaluations:campaign_edit": [
+        Expect(E1_MANAGED, _e1_campaign("draft"), case="form"),
+        Expect(
+            _e1_managed(Redirect(_e1_manage_path("draft"))),
+            _e1_campaign("draft"),
+            method="post",
+            data=lambda world: _e1_campaign_data(world) | {"slug": "matrix-draft"},
+            case="draft",
+        ),
+        # An open campaign keeps its questionnaire, institutions and weights: the disabled
+        # fields keep their values whatever is posted, and the texts change.
+        Expect(
+            _e1_managed(Redirect(_e1_manage_path("open"))),
+            _e1_campaign("open"),
+            method="post",
+            data=lambda world: _e1_campaign_data(world) | {"closes_at": "2099-12-31T18:00"},
+            case="open",
+        ),
+    ],
+    "evaluations:campaign_links": [Expect(E1_MANAGED, _e1_campaign("open"))],
+    "evaluations:campaign_qr": [
+        Expect(E1_MANAGED, _e1_campaign("open"), case="public"),
+        Expect(E1_MANAGED, _e1_campaign("open"), query={"institution": "XINST"}, case="x"),
+        # Y is not evaluated in this campaign.
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            _e1_campaign("open"),
+            query={"institution": "YINST"},
+            case="not-evaluated",
+        ),
+    ],
+    "evaluations:campaign_invitations": [
+        Expect(E1_MANAGED, _e1_campaign("open"), case="form"),
+        Expect(
+            _e1_managed(Redirect(lambda world: reverse(
+                "evaluations:campaign_invitations", kwargs={"slug": "matrix-open"}
+            ))),
+            _e1_campaign("open"),
+            method="post",
+            data=lambda world: {
+                "institution": world.institution_x.pk,
+                "emails": "partner@example.org\nngo@example.org",
+            },
+            case="invite",
+        ),
+        Expect(
+            _e1_managed(400),
+            _e1_campaign("open"),
+            method="post",
+            data=lambda world: {"institution": world.institution_x.pk, "emails": "not-an-address"},
+            case="bad-address",
+        ),
+    ],
+    "evaluations:campaign_responses": [
+        Expect(E1_MANAGED, _e1_campaign("open"), case="flagged"),
+        Expect(E1_MANAGED, _e1_campaign("open"), query={"show": "all"}, case="all"),
+        Expect(_e1_managed(400), _e1_campaign("open"), query={"show": "nosuch"}, case="bad"),
+    ],
+    "evaluations:response_exclusion": [
+        Expect(
+            E1_POST_ONLY,
+            lambda world: {"slug": "matrix-open", "pk": world.e1["flagged"].pk},
+            case="get",
+        ),
+        Expect(
+            _e1_managed(Redirect(_e1_responses_path)),
+            lambda world: {"slug": "matrix-open", "pk": world.e1["flagged"].pk},
+            method="post",
+            data=lambda world: {
+                f"r{world.e1['flagged'].pk}-action": "restore",
+                f"r{world.e1['flagged'].pk}-reason": "같은 기관 행사 참가자들의 정상 응답",
+            },
+            case="restore",
+        ),
+        Expect(
+            _e1_managed(400),
+            lambda world: {"slug": "matrix-open", "pk": world.e1["flagged"].pk},
+            method="post",
+            data=lambda world: {f"r{world.e1['flagged'].pk}-action": "restore"},
+            case="no-reason",
+        ),
+        # The response of another campaign is not found through this one.
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            lambda world: {"slug": "matrix-draft", "pk": world.e1["flagged"].pk},
+            method="post",
+            data=lambda world: {},
+            case="other-campaign",
+        ),
+    ],
+    "evaluations:responses_csv": [Expect(E1_MANAGED, _e1_campaign("open"))],
+    "evaluations:responses_xlsx": [Expect(E1_MANAGED, _e1_campaign("open"))],
+    "evaluations:questionnaires": [
+        Expect(E1_LIST, case="list"),
+        Expect(
+            _e1_list(Redirect(_e1_latest_questionnaire_path)),
+            method="post",
+            data=lambda world: {"title": "새 설문지", "description": ""},
+            case="create",
+        ),
+        Expect(_e1_list(400), method="post", data=lambda world: {"title": ""}, case="no-title"),
+    ],
+    "evaluations:questionnaire": [
+        Expect(E1_MANAGED, _e1_pk("editable"), case="editable"),
+        Expect(E1_MANAGED, _e1_pk("frozen"), case="frozen"),
+    ],
+    "evaluations:section_add": [
+        Expect(E1_POST_ONLY, _e1_pk("editable"), case="get"),
+        Expect(
+            _e1_managed(Redirect(_e1_builder_path("editable"))),
+            _e1_pk("editable"),
+            method="post",
+            data=lambda world: {"title": "추가 영역", "description": ""},
+            case="editable",
+        ),
+        # A frozen questionnaire is not edited: refused on the page.
+        Expect(
+            _e1_managed(400),
+            _e1_pk("frozen"),
+            method="post",
+            data=lambda world: {"title": "추가 영역", "description": ""},
+            case="frozen",
+        ),
+    ],
+    "evaluations:question_add": [
+        Expect(E1_POST_ONLY, _e1_pk("editable"), case="get"),
+        Expect(
+            _e1_managed(Redirect(_e1_builder_path("editable"))),
+            _e1_pk("editable"),
+            method="post",
+            data=_e1_question_data,
+            case="editable",
+        ),
+        Expect(
+            _e1_managed(400),
+            _e1_pk("editable"),
+            method="post",
+            data=lambda world: _e1_question_data(world) | {"question_type": "single"},
+            case="choice-without-options",
+        ),
+    ],
+    "evaluations:question_edit": [
+        Expect(E1_MANAGED, _e1_question("editable"), case="form"),
+        Expect(
+            _e1_managed(Redirect(_e1_builder_path("editable"))),
+            _e1_question("editable"),
+            method="post",
+            data=lambda world: _e1_question_data(world) | {"text": "절차가 쉬웠습니까?"},
+            case="editable",
+        ),
+        Expect(
+            _e1_managed(400),
+            _e1_question("frozen"),
+            method="post",
+            data=lambda world: _e1_question_data(world) | {"text": "절차가 쉬웠습니까?"},
+            case="frozen",
+        ),
+    ],
+    "evaluations:questionnaire_reorder": [
+        Expect(E1_POST_ONLY, _e1_pk("editable"), case="get"),
+        Expect(
+            _e1_managed(Redirect(_e1_builder_path("editable"))),
+            _e1_pk("editable"),
+            method="post",
+            data=_e1_first("editable", "question"),
+            case="question-down",
+        ),
+        Expect(
+            _e1_managed(400),
+            _e1_pk("frozen"),
+            method="post",
+            data=_e1_first("frozen", "section"),
+            case="frozen",
+        ),
+        # A question of another questionnaire is not found through this one.
+        Expect(
+            _e1_managed(400),
+            _e1_pk("editable"),
+            method="post",
+            data=_e1_first("frozen", "question"),
+            case="other-questionnaire",
+        ),
+    ],
+    "evaluations:questionnaire_item_delete": [
+        Expect(E1_POST_ONLY, _e1_pk("editable"), case="get"),
+        Expect(
+            _e1_managed(Redirect(_e1_builder_path("editable"))),
+            _e1_pk("editable"),
+            method="post",
+            data=_e1_first("editable", "question"),
+            case="editable",
+        ),
+        Expect(
+            _e1_managed(400),
+            _e1_pk("frozen"),
+            method="post",
+            data=_e1_first("frozen", "question"),
+            case="frozen",
+        ),
+    ],
+    "evaluations:questionnaire_clone": [
+        Expect(E1_POST_ONLY, _e1_pk("frozen"), case="get"),
+        Expect(
+            _e1_managed(Redirect(_e1_latest_questionnaire_path)),
+            _e1_pk("frozen"),
+            method="post",
+            case="frozen",
+        ),
+    ],
+}
 
 
 MATRIX: dict[str, list[Expect]] = {
@@ -1340,6 +1721,7 @@ SURVEY_MATRIX: dict[str, list[Expect]] = {
     ],
 }
 MATRIX.update(SURVEY_MATRIX)
+MATRIX.update(E1_MATRIX)
 
 
 # --- Rules for the Django admin's per-model pages ----------------------------------------------
@@ -1375,6 +1757,11 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     # timeline is history, written by the services only.
     "meetings.actionitem": {"add"},
     "meetings.actionitemupdate": {"add", "delete"},
+    # Invitations are made with their token by the management page; responses come from the
+    # survey and exclusions from moderation: the admin reads them.
+    "evaluations.stakeholderinvitation": {"add"},
+    "evaluations.response": {"add", "delete"},
+    "evaluations.responseexclusion": {"add", "delete"},
 }
 
 

@@ -37,8 +37,20 @@ from agencies.models import (
     ReportVersion,
     User,
 )
-from evaluations.models import BestPractice
-from evaluations.services import best_practice_attachment_add, best_practice_create
+from evaluations.models import (
+    BestPractice,
+    Campaign,
+    Question,
+    Questionnaire,
+    Response,
+    ResponseExclusion,
+    StakeholderInvitation,
+)
+from evaluations.services import (
+    best_practice_attachment_add,
+    best_practice_create,
+    invitation_token_hash,
+)
 from meetings.models import ActionItem, ActionItemUpdate, CalendarFeed, Invitation, Meeting
 from meetings.services import (
     action_item_create,
@@ -46,6 +58,7 @@ from meetings.services import (
     calendar_feed_issue,
     meeting_series_schedule,
 )
+from tests.evaluation_factories import CampaignFactory, response_with_scores
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -118,6 +131,25 @@ def _best_practice_with_file():
     return practice
 
 
+def _campaign_with_moderated_response():
+    """An open campaign over a seeded institution (with the standard questionnaire): one
+    flagged response excluded with a logged reason, and a stakeholder invitation."""
+    institution = Institution.objects.order_by("pk").first()
+    campaign = CampaignFactory(title="광주 시민 평가", institutions=[institution])
+    response = response_with_scores(
+        campaign, institution, [4, 6, 9], flag_reasons="burst", excluded=True
+    )
+    ResponseExclusion.objects.create(
+        response=response,
+        excluded=True,
+        reason="짧은 시간에 몰린 응답",
+        by=User.objects.get(username="admin"),
+    )
+    StakeholderInvitation.objects.create(
+        campaign=campaign, institution=institution, token_hash=invitation_token_hash("admin")
+    )
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -149,6 +181,12 @@ ROW_BUILDERS = {
     ActionItem: _action_item_in_progress,
     ActionItemUpdate: _action_item_in_progress,
     BestPractice: _best_practice_with_file,
+    Questionnaire: _campaign_with_moderated_response,
+    Question: _campaign_with_moderated_response,
+    Campaign: _campaign_with_moderated_response,
+    StakeholderInvitation: _campaign_with_moderated_response,
+    Response: _campaign_with_moderated_response,
+    ResponseExclusion: _campaign_with_moderated_response,
 }
 
 
