@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Bureau, Institution
 from meetings.models import ActionItemStatus, DiscussionTopic, Rsvp
@@ -188,7 +189,11 @@ class TopicDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("검토 결과"),
-        choices=[(ACCEPT, _("채택")), (MERGE, _("다른 과제에 통합")), (DECLINE, _("반려"))],
+        choices=[
+            (ACCEPT, pgettext_lazy("topic decision", "채택")),
+            (MERGE, _("다른 과제에 통합")),
+            (DECLINE, pgettext_lazy("topic decision", "반려")),
+        ],
         widget=forms.RadioSelect,
     )
     # Choices, not a queryset: the curation page shows a form for every topic, and the

@@ -689,7 +689,7 @@ class Decision(models.Model):
 
 
 class AttendeeRole(models.TextChoices):
-    MAYOR = "mayor", _("시장")
+    MAYOR = "mayor", pgettext_lazy("attendee role", "시장")
     INSTITUTION_HEAD = "institution_head", _("방문 기관장")
     BUREAU_DIRECTOR = "bureau_director", _("소관 실·국장")
     STRATEGY_HEAD = "strategy_head", _("전략추진단장")
