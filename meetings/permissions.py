@@ -330,7 +330,7 @@ def minutes_visible_to(user, meeting: Meeting) -> Minutes | None:
 def get_decision_for(user, pk: int) -> Decision:
     """A decision of a meeting ``user`` sees, once its minutes are published (the city sees
     every decision); else 404."""
-    decisions = Decision.objects.select_related("meeting", "topic").filter(
+    decisions = Decision.objects.select_related("meeting", "topic__institution").filter(
         meeting__in=meetings_visible_to(user)
     )
     if not has_city_powers(user):

@@ -323,42 +323,45 @@ def feed_ics(request, token: str):
 # --- Action items -----------------------------------------------------------------------------
 
 
-def _render_action_item_new(request, difficulty, form, *, status: int = 200):
-    context = {
-        "difficulty": difficulty,
-        "meeting": difficulty.meeting,
-        "form": form,
-        "action_url": reverse("meetings:action_item_new", kwargs={"pk": difficulty.pk}),
-    }
-    return render(request, "meetings/action_item_new.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-def action_item_new(request, pk: int):
-    """City staff open an action item from a difficulty heard in a field dialogue."""
-    difficulty = permissions.get_difficulty_for(request.user, pk)
+def _action_item_new(request, *, meeting, source: dict, owner, action_url: str):
+    """The form opening an action item from ``source`` (``difficulty=`` or ``decision=``)
+    and its submission; city staff only."""
     if not permissions.can_create_action_items(request.user):
         raise PermissionDenied
-    if request.method == "GET":
-        form = ActionItemForm(initial={"owner_institution": difficulty.meeting.visited_institution})
-        return _render_action_item_new(request, difficulty, form)
-    form = ActionItemForm(request.POST)
-    if form.is_valid():
+    posted = request.method == "POST"
+    form = ActionItemForm(request.POST if posted else None, initial={"owner_institution": owner})
+    if posted and form.is_valid():
         try:
             item = services.action_item_create(
                 by=request.user,
                 description=form.cleaned_data["description"],
                 due_on=form.cleaned_data["due_on"],
-                difficulty=difficulty,
                 owner_institution=form.cleaned_data["owner_institution"],
                 owner_bureau=form.cleaned_data["owner_bureau"],
+                **source,
             )
         except services.MeetingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("후속 조치를 만들었습니다."))
             return redirect("meetings:action_item", pk=item.pk)
-    return _render_action_item_new(request, difficulty, form, status=400)
+    context = {"meeting": meeting, "form": form, "action_url": action_url, **source}
+    return render(
+        request, "meetings/action_item_new.html", context, status=400 if posted else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_new(request, pk: int):
+    """City staff open an action item from a difficulty heard in a field dialogue."""
+    difficulty = permissions.get_difficulty_for(request.user, pk)
+    return _action_item_new(
+        request,
+        meeting=difficulty.meeting,
+        source={"difficulty": difficulty},
+        owner=difficulty.meeting.visited_institution,
+        action_url=reverse("meetings:action_item_new", kwargs={"pk": difficulty.pk}),
+    )
 
 
 def _update_form_for(user, item, data=None):
@@ -456,12 +459,17 @@ def _propose_form_for(user, meeting, data=None):
         permissions.may_propose_topics(user, meeting) and permissions.topic_proposals_open(meeting)
     ):
         return None
-    institutions = None
-    if affiliation_of(user).institution is None:
-        institutions = Institution.objects.filter(
-            pk__in=permissions.invited_institution_ids(meeting)
-        ).order_by("name_ko")
-    return TopicForm(data, institutions=institutions, prefix="propose")
+    return TopicForm(data, institutions=_institutions_to_choose(user, meeting), prefix="propose")
+
+
+def _institutions_to_choose(user, meeting):
+    """The invited institutions, for an administrator (who belongs to none) to propose for;
+    None for an institution's head or deputy head, who propose for their own."""
+    if affiliation_of(user).institution is not None:
+        return None
+    return Institution.objects.filter(
+        pk__in=permissions.invited_institution_ids(meeting)
+    ).order_by("name_ko")
 
 
 def _topics_context(
@@ -534,11 +542,7 @@ def topic_propose(request, pk: int):
     meeting = _topic_meeting_for(request.user, pk)
     if not permissions.may_propose_topics(request.user, meeting):
         raise PermissionDenied
-    institutions = None
-    if affiliation_of(request.user).institution is None:
-        institutions = Institution.objects.filter(
-            pk__in=permissions.invited_institution_ids(meeting)
-        ).order_by("name_ko")
+    institutions = _institutions_to_choose(request.user, meeting)
     form = TopicForm(request.POST, institutions=institutions, prefix="propose")
     if form.is_valid():
         try:
@@ -763,40 +767,15 @@ def decision_add(request, pk: int):
     return _render_minutes(request, meeting, decision_form=form, status=400)
 
 
-def _render_decision_action_item_new(request, decision, form, *, status: int = 200):
-    context = {
-        "decision": decision,
-        "meeting": decision.meeting,
-        "form": form,
-        "action_url": reverse("meetings:decision_action_item_new", kwargs={"pk": decision.pk}),
-    }
-    return render(request, "meetings/action_item_new.html", context, status=status)
-
-
 @require_http_methods(["GET", "POST"])
 def decision_action_item_new(request, pk: int):
-    """City staff open an action item from a meeting's decision."""
+    """City staff open an action item from a meeting's decision (owned, unless they say
+    otherwise, by the institution that proposed the decision's topic)."""
     decision = permissions.get_decision_for(request.user, pk)
-    if not permissions.can_create_action_items(request.user):
-        raise PermissionDenied
-    if request.method == "GET":
-        owner = decision.topic.institution if decision.topic else None
-        form = ActionItemForm(initial={"owner_institution": owner})
-        return _render_decision_action_item_new(request, decision, form)
-    form = ActionItemForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.action_item_create(
-                by=request.user,
-                description=form.cleaned_data["description"],
-                due_on=form.cleaned_data["due_on"],
-                decision=decision,
-                owner_institution=form.cleaned_data["owner_institution"],
-                owner_bureau=form.cleaned_data["owner_bureau"],
-            )
-        except services.MeetingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("후속 조치를 만들었습니다."))
-            return redirect("meetings:action_item", pk=item.pk)
-    return _render_decision_action_item_new(request, decision, form, status=400)
+    return _action_item_new(
+        request,
+        meeting=decision.meeting,
+        source={"decision": decision},
+        owner=decision.topic.institution if decision.topic else None,
+        action_url=reverse("meetings:decision_action_item_new", kwargs={"pk": decision.pk}),
+    )
