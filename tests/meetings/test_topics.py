@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import DiscussionTopic, Invitation, Meeting, MeetingKind, TopicStatus
 from meetings.services import (
@@ -163,7 +163,7 @@ def test_an_institution_not_invited_does_not_propose(world):
 
 def test_no_deadline_no_proposals(world):
     meeting = _meeting(world, deadline_in=None)
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(MeetingError) as refused, translation.override("ko"):
         _propose(world, meeting)
     assert refused.value.code == "no_deadline"
     assert refused.value.message == "이 회의는 토론 과제 제안을 받지 않습니다."
@@ -171,7 +171,7 @@ def test_no_deadline_no_proposals(world):
 
 def test_after_the_deadline_a_clear_refusal(world):
     meeting = _meeting(world, deadline_in=-datetime.timedelta(minutes=1))
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(MeetingError) as refused, translation.override("ko"):
         _propose(world, meeting)
     deadline = timezone.localtime(meeting.topics_deadline).strftime("%Y-%m-%d %H:%M")
     assert refused.value.code == "deadline"
