@@ -4,10 +4,16 @@ from meetings.models import (
     ActionItem,
     ActionItemUpdate,
     CalendarFeed,
+    Decision,
     DifficultyHeard,
+    DiscussionTopic,
+    FieldDialogueAttendee,
     Invitation,
     Meeting,
+    MeetingKind,
+    Minutes,
 )
+from meetings.services import field_dialogue_attendees_fill
 
 
 class InvitationInline(admin.TabularInline):
@@ -15,6 +21,16 @@ class InvitationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user", "institution"]
     fields = ["user", "institution", "rsvp", "delegate_name", "attended"]
+
+
+class FieldDialogueAttendeeInline(admin.TabularInline):
+    """A field dialogue's attendees by role; the four the programme names are filled in when
+    the dialogue is saved (``meetings.services.field_dialogue_attendees_fill``)."""
+
+    model = FieldDialogueAttendee
+    extra = 0
+    autocomplete_fields = ["user", "institution", "bureau"]
+    fields = ["position", "role", "name", "user", "institution", "bureau"]
 
 
 @admin.register(Meeting)
@@ -30,13 +46,19 @@ class MeetingAdmin(admin.ModelAdmin):
         "series_year", "series_month", "moved_by_hand",
     ]
     autocomplete_fields = ["visited_institution"]
-    inlines = [InvitationInline]
+    inlines = [InvitationInline, FieldDialogueAttendeeInline]
 
     def save_model(self, request, obj, form, change):
         # A series meeting moved here is the city's decision: the series must keep it.
         if change and obj.is_series_meeting and {"starts_at", "ends_at"} & set(form.changed_data):
             obj.moved_by_hand = True
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inline rows, so a role someone entered by hand is kept as entered.
+        if form.instance.kind == MeetingKind.FIELD_DIALOGUE:
+            field_dialogue_attendees_fill(meeting=form.instance)
 
 
 @admin.register(Invitation)
@@ -103,10 +125,12 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ["status", "owner_institution", "owner_bureau"]
     search_fields = ["description", "outcome_summary", "owner_institution__name_ko"]
     list_select_related = ["owner_institution", "owner_bureau"]
-    autocomplete_fields = ["difficulty", "meeting", "owner_institution", "owner_bureau"]
+    autocomplete_fields = [
+        "difficulty", "meeting", "decision", "owner_institution", "owner_bureau"
+    ]
     fields = [
-        "description", "difficulty", "meeting", "owner_institution", "owner_bureau", "due_on",
-        "status", "outcome_summary", "created_at", "updated_at",
+        "description", "difficulty", "meeting", "decision", "owner_institution",
+        "owner_bureau", "due_on", "status", "outcome_summary", "created_at", "updated_at",
     ]
     readonly_fields = ["status", "created_at", "updated_at"]
     inlines = [ActionItemUpdateInline]
@@ -136,3 +160,43 @@ class ActionItemUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DiscussionTopic)
+class DiscussionTopicAdmin(admin.ModelAdmin):
+    """Proposals and the agenda. The curation page (city staff) keeps the agenda's order
+    dense; here the database's constraints refuse an inconsistent row."""
+
+    list_display = ["title", "meeting", "institution", "status", "agenda_position"]
+    list_filter = ["status", "meeting__kind"]
+    search_fields = ["title", "background", "meeting__title", "institution__name_ko"]
+    list_select_related = ["meeting", "institution"]
+    autocomplete_fields = ["meeting", "institution", "merged_into"]
+    fields = [
+        "meeting", "institution", "title", "background", "request", "status", "merged_into",
+        "decline_reason", "agenda_position", "proposed_by", "decided_by", "decided_at",
+        "created_at", "updated_at",
+    ]
+    readonly_fields = ["proposed_by", "decided_by", "decided_at", "created_at", "updated_at"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "published_at", "updated_at"]
+    list_filter = ["published_at"]
+    search_fields = ["meeting__title", "summary"]
+    list_select_related = ["meeting"]
+    autocomplete_fields = ["meeting"]
+    fields = ["meeting", "summary", "published_at", "written_by", "updated_at"]
+    readonly_fields = ["written_by", "updated_at"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "position", "topic"]
+    list_filter = ["meeting__kind"]
+    search_fields = ["text", "meeting__title"]
+    list_select_related = ["meeting", "topic"]
+    autocomplete_fields = ["meeting", "topic"]
+    fields = ["meeting", "position", "text", "topic", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]

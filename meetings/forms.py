@@ -1,9 +1,10 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Bureau, Institution
-from meetings.models import ActionItemStatus, Rsvp
+from meetings.models import ActionItemStatus, DiscussionTopic, Rsvp
 
 FIRST_YEAR, LAST_YEAR = 2023, 2100
 
@@ -146,3 +147,108 @@ class OutcomeFilterForm(forms.Form):
         self.fields["institution"].queryset = Institution.objects.filter(
             field_dialogues__difficulties__isnull=False
         ).distinct().order_by("name_ko")
+
+
+# --- Discussion topics, minutes and decisions -------------------------------------------------
+
+
+class TopicForm(forms.Form):
+    """An institution proposes (or changes) a discussion topic. An administrator, who
+    belongs to no institution, also says which invited institution it is for."""
+
+    institution = forms.ModelChoiceField(
+        label=_("제안 기관"), queryset=Institution.objects.none()
+    )
+    title = forms.CharField(label=_("과제명"), max_length=200)
+    background = forms.CharField(
+        label=_("배경과 현황"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("과제를 제안하는 까닭과 지금 상황입니다."),
+    )
+    request = forms.CharField(
+        label=_("요청 사항"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+        help_text=_("시나 다른 기관에 바라는 것입니다."),
+    )
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if institutions is None:
+            del self.fields["institution"]
+        else:
+            self.fields["institution"].queryset = institutions
+
+
+class TopicDecisionForm(forms.Form):
+    """City staff accept, merge or decline a topic."""
+
+    ACCEPT, MERGE, DECLINE = "accept", "merge", "decline"
+
+    decision = forms.ChoiceField(
+        label=_("검토 결과"),
+        choices=[
+            (ACCEPT, pgettext_lazy("topic decision", "채택")),
+            (MERGE, _("다른 과제에 통합")),
+            (DECLINE, pgettext_lazy("topic decision", "반려")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    # Choices, not a queryset: the curation page shows a form for every topic, and the
+    # agenda (the possible targets) is read once for all of them.
+    merged_into = forms.TypedChoiceField(
+        label=_("통합할 과제"), coerce=int, choices=[], required=False, empty_value=None
+    )
+    reason = forms.CharField(
+        label=_("반려 사유"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("제안한 기관에 보입니다."),
+    )
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merged_into"].choices = [("", "—")] + [
+            (topic.pk, topic.title) for topic in targets
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.MERGE and not cleaned.get("merged_into"):
+            self.add_error("merged_into", _("통합할 과제를 고르세요."))
+        if decision == self.DECLINE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("반려 사유를 적어 주세요."))
+        return cleaned
+
+
+class TopicMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("위로")), ("down", _("아래로"))])
+
+
+class MinutesForm(forms.Form):
+    summary = forms.CharField(
+        label=_("회의 요약"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    )
+    publish = forms.BooleanField(
+        label=_("초대받은 기관에 공개"),
+        required=False,
+        help_text=_("공개하면 초대받은 기관이 회의록과 결정을 봅니다."),
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label=_("결정 내용"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    topic = forms.ModelChoiceField(
+        label=_("관련 안건"), queryset=DiscussionTopic.objects.none(), required=False
+    )
+
+    def __init__(self, *args, topics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if topics is not None:
+            self.fields["topic"].queryset = topics

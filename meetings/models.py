@@ -348,6 +348,15 @@ class ActionItem(models.Model):
         blank=True,
         help_text=_("회의의 결정에서 나온 조치이면 그 회의입니다."),
     )
+    decision = models.ForeignKey(
+        "meetings.Decision",
+        verbose_name=_("회의 결정"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        null=True,
+        blank=True,
+        help_text=_("회의록에 적은 결정에서 나온 조치이면 그 결정입니다."),
+    )
     owner_institution = models.ForeignKey(
         "agencies.Institution",
         verbose_name=_("담당 기관"),
@@ -392,11 +401,22 @@ class ActionItem(models.Model):
                 condition=~models.Q(description=""), name="action_item_description_not_empty"
             ),
             models.CheckConstraint(
-                condition=models.Q(difficulty__isnull=False) | models.Q(meeting__isnull=False),
+                condition=(
+                    models.Q(difficulty__isnull=False)
+                    | models.Q(decision__isnull=False)
+                    | models.Q(meeting__isnull=False)
+                ),
                 name="action_item_has_a_source",
                 violation_error_message=_(
                     "후속 조치는 들은 어려움이나 회의 결정 가운데 하나에서 나와야 합니다."
                 ),
+            ),
+            # An item of a recorded decision names the decision's meeting too (set by
+            # ``meetings.services.action_item_create``), so agendas can leave it out there.
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=True) | models.Q(meeting__isnull=False),
+                name="action_item_decision_names_its_meeting",
+                violation_error_message=_("회의 결정에서 나온 조치는 그 회의를 함께 적습니다."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -450,3 +470,301 @@ class ActionItemUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.at:%Y-%m-%d}"
+
+
+# --- Discussion topics, minutes and decisions --------------------------------------------------
+
+# Heads' and deputy heads' meetings are run as issue-centred discussion: institutions propose
+# the topics (과제·현안) beforehand. Other meetings may take proposals too; field dialogues
+# have the visited institution's joint projects as their agenda instead.
+TOPIC_MEETING_KINDS = (MeetingKind.HEADS, MeetingKind.DEPUTY_HEADS, MeetingKind.OTHER)
+
+
+class TopicStatus(models.TextChoices):
+    PROPOSED = "proposed", _("검토 중")
+    ACCEPTED = "accepted", _("채택")
+    MERGED = "merged", _("통합")
+    DECLINED = "declined", _("반려")
+
+
+class DiscussionTopic(models.Model):
+    """A discussion topic (과제·현안) an invited institution proposes for a meeting, until the
+    meeting's ``topics_deadline``. City staff accept it (it is then on the agenda, at
+    ``agenda_position``), merge it into another topic of the meeting, or decline it with a
+    reason the proposing institution reads. Other institutions see it only once accepted."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("회의"), on_delete=models.CASCADE, related_name="topics"
+    )
+    institution = models.ForeignKey(
+        "agencies.Institution",
+        verbose_name=_("제안 기관"),
+        on_delete=models.PROTECT,
+        related_name="discussion_topics",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("제안한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("과제명"), max_length=200)
+    background = models.TextField(
+        _("배경과 현황"), help_text=_("과제를 제안하는 까닭과 지금 상황입니다.")
+    )
+    request = models.TextField(
+        _("요청 사항"),
+        blank=True,
+        help_text=_("시나 다른 기관에 바라는 것입니다."),
+    )
+    status = models.CharField(
+        _("상태"), max_length=10, choices=TopicStatus.choices, default=TopicStatus.PROPOSED
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("통합한 과제"),
+        on_delete=models.PROTECT,
+        related_name="merged_topics",
+        null=True,
+        blank=True,
+    )
+    decline_reason = models.TextField(_("반려 사유"), blank=True)
+    agenda_position = models.PositiveSmallIntegerField(_("안건 순서"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("검토한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("검토한 때"), null=True, blank=True)
+    created_at = models.DateTimeField(_("제안한 때"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("토론 과제")
+        verbose_name_plural = _("토론 과제")
+        ordering = ["meeting__starts_at", "agenda_position", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=TopicStatus.values),
+                name="discussion_topic_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title="") & ~models.Q(background=""),
+                name="discussion_topic_title_and_background",
+            ),
+            # Merged topics name the topic they went into; no other topic does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=TopicStatus.MERGED, merged_into__isnull=False)
+                    | (~models.Q(status=TopicStatus.MERGED) & models.Q(merged_into__isnull=True))
+                ),
+                name="discussion_topic_merged_into_iff_merged",
+                violation_error_message=_("통합한 과제일 때에만 통합 대상을 적습니다."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")),
+                name="discussion_topic_not_merged_into_itself",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=TopicStatus.DECLINED) & ~models.Q(decline_reason="")
+                    | ~models.Q(status=TopicStatus.DECLINED) & models.Q(decline_reason="")
+                ),
+                name="discussion_topic_reason_iff_declined",
+                violation_error_message=_("반려할 때에만, 반드시 반려 사유를 적습니다."),
+            ),
+            # Accepted topics are the agenda, each at its own place.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=TopicStatus.ACCEPTED, agenda_position__isnull=False)
+                    | (
+                        ~models.Q(status=TopicStatus.ACCEPTED)
+                        & models.Q(agenda_position__isnull=True)
+                    )
+                ),
+                name="discussion_topic_position_iff_accepted",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "agenda_position"],
+                name="discussion_topic_unique_agenda_position",
+                violation_error_message=_("안건 순서가 겹칩니다."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "status"], name="discussion_topic_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('meetings:topics', kwargs={'pk': self.meeting_id})}#topic-{self.pk}"
+
+
+class Minutes(models.Model):
+    """What a held meeting discussed, as city staff wrote it. Invitees read it once it is
+    published (``published_at``); until then only the city sees the draft."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("회의"), on_delete=models.CASCADE, related_name="minutes"
+    )
+    summary = models.TextField(_("회의 요약"))
+    published_at = models.DateTimeField(_("공개한 때"), null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("회의록")
+        verbose_name_plural = _("회의록")
+        ordering = ["meeting__starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(summary=""), name="minutes_summary_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {_('회의록')}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Decision(models.Model):
+    """A decision a held meeting took, in the order of the minutes, optionally on one of its
+    agenda topics. Action items can come from it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("회의"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    position = models.PositiveSmallIntegerField(_("순서"))
+    text = models.TextField(_("결정 내용"))
+    topic = models.ForeignKey(
+        DiscussionTopic,
+        verbose_name=_("관련 안건"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("기록한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("기록한 때"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("회의 결정")
+        verbose_name_plural = _("회의 결정")
+        ordering = ["meeting__starts_at", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="decision_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="decision_unique_position_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 40 else f"{self.text[:39]}…"
+
+
+# --- Field-dialogue attendees ------------------------------------------------------------------
+
+
+class AttendeeRole(models.TextChoices):
+    MAYOR = "mayor", pgettext_lazy("attendee role", "시장")
+    INSTITUTION_HEAD = "institution_head", _("방문 기관장")
+    BUREAU_DIRECTOR = "bureau_director", _("소관 실·국장")
+    STRATEGY_HEAD = "strategy_head", _("전략추진단장")
+    OTHER = "other", _("그 밖의 참석자")
+
+
+# The attendees a field dialogue has by role (the article names them for the first one);
+# each of these roles sits once per dialogue.
+FIELD_DIALOGUE_ROLES = (
+    AttendeeRole.MAYOR,
+    AttendeeRole.INSTITUTION_HEAD,
+    AttendeeRole.BUREAU_DIRECTOR,
+    AttendeeRole.STRATEGY_HEAD,
+)
+
+
+class FieldDialogueAttendee(models.Model):
+    """Who sits at a field dialogue, by role: the mayor, the visited institution's head, the
+    supervising bureau's director, the strategy team's head, and others. ``name`` is what the
+    page shows (a name or a title); the links are there when the person has an account."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("현장 대화"),
+        on_delete=models.CASCADE,
+        related_name="attendees",
+        limit_choices_to={"kind": MeetingKind.FIELD_DIALOGUE},
+    )
+    role = models.CharField(_("역할"), max_length=20, choices=AttendeeRole.choices)
+    name = models.CharField(_("이름 또는 직함"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        "agencies.Institution",
+        verbose_name=_("기관"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bureau = models.ForeignKey(
+        "agencies.Bureau",
+        verbose_name=_("실·국"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("현장 대화 참석자")
+        verbose_name_plural = _("현장 대화 참석자")
+        ordering = ["meeting__starts_at", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=AttendeeRole.values),
+                name="field_dialogue_attendee_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="field_dialogue_attendee_name_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "role"],
+                condition=~models.Q(role=AttendeeRole.OTHER),
+                name="field_dialogue_attendee_one_per_role",
+                violation_error_message=_("이 역할의 참석자는 이미 있습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.name}"

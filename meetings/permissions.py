@@ -5,19 +5,24 @@ meetings their institution is invited to, and only their own institution's invit
 another institution's meeting is a 404, not a 403.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from meetings.models import (
+    TOPIC_MEETING_KINDS,
     ActionItem,
     ActionItemStatus,
     CalendarFeed,
+    Decision,
     DifficultyHeard,
+    DiscussionTopic,
     Invitation,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Minutes,
+    TopicStatus,
 )
 from portal.roles import Role, affiliation_of, has_city_powers, sees_private_records_of
 
@@ -34,7 +39,11 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
 
 def get_meeting_for(user, pk: int) -> Meeting:
     try:
-        return meetings_visible_to(user).select_related("visited_institution").get(pk=pk)
+        return (
+            meetings_visible_to(user)
+            .select_related("visited_institution", "minutes")
+            .get(pk=pk)
+        )
     except Meeting.DoesNotExist:
         raise Http404 from None
 
@@ -157,7 +166,9 @@ def get_action_item_for(user, pk: int) -> ActionItem:
     try:
         return (
             action_items_visible_to(user)
-            .select_related("difficulty", "meeting", "owner_institution", "owner_bureau")
+            .select_related(
+                "difficulty", "meeting", "decision", "owner_institution", "owner_bureau"
+            )
             .get(pk=pk)
         )
     except ActionItem.DoesNotExist:
@@ -195,3 +206,136 @@ def get_difficulty_for(user, pk: int) -> DifficultyHeard:
     if institution is None or not sees_private_records_of(user, institution):
         raise Http404
     return difficulty
+
+
+# --- Discussion topics ------------------------------------------------------------------------
+
+
+def takes_topics(meeting: Meeting) -> bool:
+    """Heads', deputy heads' and other meetings discuss proposed topics; field dialogues
+    have the visited institution's joint projects as their agenda instead."""
+    return meeting.kind in TOPIC_MEETING_KINDS
+
+
+def topic_proposals_open(meeting: Meeting) -> bool:
+    """Institutions propose (and change their proposals) until the meeting's deadline; a
+    meeting without one takes no proposals, nor does one held or cancelled."""
+    return (
+        takes_topics(meeting)
+        and meeting.topics_deadline is not None
+        and timezone.now() < meeting.topics_deadline
+        and meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED)
+    )
+
+
+def invited_institution_ids(meeting: Meeting) -> set[int]:
+    return set(
+        meeting.invitations.exclude(institution=None).values_list("institution_id", flat=True)
+    )
+
+
+def may_propose_topics(user, meeting: Meeting) -> bool:
+    """Whether ``user`` acts for an institution invited to ``meeting`` in proposing topics:
+    its head or deputy head (MISSION.md), or an administrator on an invited institution's
+    behalf. Says nothing of the deadline (``topic_proposals_open``)."""
+    if not takes_topics(meeting):
+        return False
+    affiliation = affiliation_of(user)
+    if affiliation.role == Role.ADMIN:
+        return True
+    return (
+        affiliation.leads_institution
+        and affiliation.institution_id in invited_institution_ids(meeting)
+    )
+
+
+def can_propose_topic_for(user, meeting: Meeting, institution) -> bool:
+    """``user`` may propose a topic of ``institution`` (invited to ``meeting``)."""
+    if institution is None or not may_propose_topics(user, meeting):
+        return False
+    if affiliation_of(user).role == Role.ADMIN:
+        return institution.pk in invited_institution_ids(meeting)
+    return affiliation_of(user).institution_id == institution.pk
+
+
+def topics_visible_to(user, meeting: Meeting) -> QuerySet[DiscussionTopic]:
+    """The city sees every proposal; an institution's people their own institution's, and the
+    accepted agenda; another institution's pending, merged or declined proposals never."""
+    topics = meeting.topics.all()
+    if has_city_powers(user):
+        return topics
+    institution_id = affiliation_of(user).institution_id
+    if institution_id is None:
+        return topics.filter(status=TopicStatus.ACCEPTED)
+    return topics.filter(Q(institution_id=institution_id) | Q(status=TopicStatus.ACCEPTED))
+
+
+def get_topic_for(user, pk: int) -> DiscussionTopic:
+    """A topic whose meeting ``user`` sees and which ``topics_visible_to`` shows them; else
+    404 (another institution's proposal is not there for them)."""
+    try:
+        topic = DiscussionTopic.objects.select_related(
+            "meeting", "institution", "merged_into"
+        ).get(pk=pk, meeting__in=meetings_visible_to(user))
+    except DiscussionTopic.DoesNotExist:
+        raise Http404 from None
+    if not topics_visible_to(user, topic.meeting).filter(pk=topic.pk).exists():
+        raise Http404
+    return topic
+
+
+def can_change_proposal(user, topic: DiscussionTopic) -> bool:
+    """The proposing institution's head or deputy head (or an administrator) edits or
+    withdraws a proposal (while it is pending and proposals are open)."""
+    affiliation = affiliation_of(user)
+    if affiliation.role == Role.ADMIN:
+        return True
+    return affiliation.leads_institution and affiliation.institution_id == topic.institution_id
+
+
+def can_curate_topics(user) -> bool:
+    """Only the city accepts, merges, declines and orders topics."""
+    return has_city_powers(user)
+
+
+def agenda_open(meeting: Meeting) -> bool:
+    """The agenda may change until the meeting is held (or if it was cancelled, never)."""
+    return meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED)
+
+
+# --- Minutes and decisions --------------------------------------------------------------------
+
+
+def can_record_minutes(user) -> bool:
+    return has_city_powers(user)
+
+
+def minutes_open(meeting: Meeting) -> bool:
+    """Minutes and decisions are written once the meeting was held."""
+    return meeting.status == MeetingStatus.HELD
+
+
+def minutes_visible_to(user, meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes for ``user`` (who sees the meeting): the city sees the draft,
+    the invitees the published minutes; None when there is nothing for them."""
+    try:
+        minutes = meeting.minutes  # read with the meeting by ``get_meeting_for``
+    except Minutes.DoesNotExist:
+        return None
+    if has_city_powers(user) or minutes.is_published:
+        return minutes
+    return None
+
+
+def get_decision_for(user, pk: int) -> Decision:
+    """A decision of a meeting ``user`` sees, once its minutes are published (the city sees
+    every decision); else 404."""
+    decisions = Decision.objects.select_related("meeting", "topic__institution").filter(
+        meeting__in=meetings_visible_to(user)
+    )
+    if not has_city_powers(user):
+        decisions = decisions.filter(meeting__minutes__published_at__isnull=False)
+    try:
+        return decisions.get(pk=pk)
+    except Decision.DoesNotExist:
+        raise Http404 from None

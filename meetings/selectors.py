@@ -14,11 +14,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from meetings.models import (
     ActionItem,
     ActionItemStatus,
+    Decision,
     DifficultyHeard,
+    DiscussionTopic,
+    FieldDialogueAttendee,
     Invitation,
     Meeting,
     MeetingKind,
     Rsvp,
+    TopicStatus,
 )
 
 
@@ -172,3 +176,45 @@ def difficulties_with_outcomes(
 
 def action_item_timeline(item: ActionItem) -> list:
     return list(item.updates.select_related("by").order_by("at", "pk"))
+
+
+# --- Discussion topics, minutes and decisions -------------------------------------------------
+
+
+def agenda_of(topics: QuerySet[DiscussionTopic]) -> list[DiscussionTopic]:
+    """The accepted topics among ``topics``, in agenda order, with their institutions."""
+    return list(
+        topics.filter(status=TopicStatus.ACCEPTED)
+        .select_related("institution")
+        .order_by("agenda_position")
+    )
+
+
+def topics_by_status(topics: QuerySet[DiscussionTopic]) -> dict[str, list[DiscussionTopic]]:
+    """``topics`` grouped by status (every status a key, in the order of ``TopicStatus``),
+    each with its institution, who proposed it and what it was merged into: one query."""
+    grouped: dict[str, list[DiscussionTopic]] = {status: [] for status in TopicStatus.values}
+    rows = topics.select_related("institution", "proposed_by", "merged_into").order_by(
+        "agenda_position", "created_at", "pk"
+    )
+    for topic in rows:
+        grouped[topic.status].append(topic)
+    return grouped
+
+
+def decisions_of(meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions in order, with their topics and action items (two queries)."""
+    items = ActionItem.objects.select_related("owner_institution", "owner_bureau").order_by(
+        "due_on", "pk"
+    )
+    return list(
+        meeting.decisions.select_related("topic")
+        .prefetch_related(Prefetch("action_items", queryset=items))
+        .order_by("position")
+    )
+
+
+def attendees_of(meeting: Meeting) -> list[FieldDialogueAttendee]:
+    return list(
+        meeting.attendees.select_related("institution", "bureau").order_by("position", "pk")
+    )

@@ -21,16 +21,23 @@ from agencies.models import Bureau, Institution, Membership, User
 from meetings import permissions
 from meetings.models import (
     ACTION_ITEM_CLOSED_STATUSES,
+    FIELD_DIALOGUE_ROLES,
     ActionItem,
     ActionItemStatus,
     ActionItemUpdate,
+    AttendeeRole,
     CalendarFeed,
+    Decision,
     DifficultyHeard,
+    DiscussionTopic,
+    FieldDialogueAttendee,
     Invitation,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Minutes,
     Rsvp,
+    TopicStatus,
     regular_meeting_kind_for_month,
 )
 from portal.roles import InstitutionRole
@@ -336,16 +343,22 @@ def action_item_create(
     due_on: datetime.date,
     difficulty: DifficultyHeard | None = None,
     meeting: Meeting | None = None,
+    decision: Decision | None = None,
     owner_institution: Institution | None = None,
     owner_bureau: Bureau | None = None,
 ) -> ActionItem:
-    """Open an action item from a difficulty heard and/or a meeting's decision, owned by an
-    institution and/or a city bureau. City staff only. The timeline starts with its opening."""
+    """Open an action item from a difficulty heard and/or a meeting's decision (a recorded
+    ``decision`` names its meeting too), owned by an institution and/or a city bureau. City
+    staff only. The timeline starts with its opening."""
     if not permissions.can_create_action_items(by):
         raise MeetingError(_("후속 조치는 시 직원만 만들 수 있습니다."), code="forbidden")
     description = description.strip()
     if not description:
         raise MeetingError(_("조치 내용을 적어 주세요."), code="description")
+    if decision is not None:
+        if meeting is not None and meeting.pk != decision.meeting_id:
+            raise MeetingError(_("결정과 회의가 서로 맞지 않습니다."), code="source")
+        meeting = decision.meeting
     if difficulty is None and meeting is None:
         raise MeetingError(
             _("후속 조치는 들은 어려움이나 회의 결정 가운데 하나에서 나와야 합니다."),
@@ -358,6 +371,7 @@ def action_item_create(
         due_on=due_on,
         difficulty=difficulty,
         meeting=meeting,
+        decision=decision,
         owner_institution=owner_institution,
         owner_bureau=owner_bureau,
     )
@@ -416,3 +430,336 @@ def action_item_update(
     locked.save(update_fields=fields)
     item.refresh_from_db()
     return locked
+
+
+# --- Discussion topics (과제·현안) --------------------------------------------------------------
+#
+# Invited institutions propose topics until the meeting's ``topics_deadline``; city staff
+# accept, merge or decline them and order the accepted ones, the agenda. Every change of the
+# agenda locks the meeting's row first, so two people curating one meeting take turns and the
+# agenda's positions stay 1, 2, 3, … with no gap and no repeat.
+
+
+def _refuse_unless_proposals_open(meeting: Meeting) -> None:
+    if not permissions.takes_topics(meeting):
+        raise MeetingError(_("현장 대화에는 토론 과제를 제안하지 않습니다."), code="kind")
+    if meeting.topics_deadline is None:
+        raise MeetingError(_("이 회의는 토론 과제 제안을 받지 않습니다."), code="no_deadline")
+    if not permissions.topic_proposals_open(meeting):
+        deadline = timezone.localtime(meeting.topics_deadline)
+        raise MeetingError(
+            _("과제 제안은 %(deadline)s에 마감되었습니다.")
+            % {"deadline": deadline.strftime("%Y-%m-%d %H:%M")},
+            code="deadline",
+        )
+
+
+def _topic_texts(title: str, background: str, request: str) -> tuple[str, str, str]:
+    title, background, request = title.strip(), background.strip(), request.strip()
+    if not title:
+        raise MeetingError(_("과제명을 적어 주세요."), code="title")
+    if not background:
+        raise MeetingError(_("배경과 현황을 적어 주세요."), code="background")
+    return title, background, request
+
+
+@transaction.atomic
+def topic_propose(
+    *,
+    meeting: Meeting,
+    by: User,
+    institution: Institution,
+    title: str,
+    background: str,
+    request: str = "",
+) -> DiscussionTopic:
+    """Propose a discussion topic of ``institution`` for ``meeting``. The institution's head
+    or deputy head (an administrator for any invited institution), before the deadline."""
+    if not permissions.can_propose_topic_for(by, meeting, institution):
+        raise MeetingError(
+            _("토론 과제는 초대받은 기관의 기관장 또는 부기관장이 제안합니다."), code="forbidden"
+        )
+    _refuse_unless_proposals_open(meeting)
+    title, background, request = _topic_texts(title, background, request)
+    return DiscussionTopic.objects.create(
+        meeting=meeting,
+        institution=institution,
+        proposed_by=by,
+        title=title,
+        background=background,
+        request=request,
+    )
+
+
+def _locked_pending_proposal(topic: DiscussionTopic, by: User) -> DiscussionTopic:
+    locked = DiscussionTopic.objects.select_for_update().select_related("meeting").get(
+        pk=topic.pk
+    )
+    if not permissions.can_change_proposal(by, locked):
+        raise MeetingError(
+            _("제안은 제안한 기관의 기관장 또는 부기관장만 고치거나 거둘 수 있습니다."),
+            code="forbidden",
+        )
+    if locked.status != TopicStatus.PROPOSED:
+        raise MeetingError(
+            _("시가 이미 검토한 제안은 고치거나 거둘 수 없습니다."), code="decided"
+        )
+    _refuse_unless_proposals_open(locked.meeting)
+    return locked
+
+
+@transaction.atomic
+def topic_edit(
+    *, topic: DiscussionTopic, by: User, title: str, background: str, request: str = ""
+) -> DiscussionTopic:
+    """Change a proposal still pending, before the deadline, for its institution."""
+    locked = _locked_pending_proposal(topic, by)
+    locked.title, locked.background, locked.request = _topic_texts(title, background, request)
+    locked.save(update_fields=["title", "background", "request", "updated_at"])
+    topic.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def topic_withdraw(*, topic: DiscussionTopic, by: User) -> None:
+    """Withdraw (delete) a proposal still pending, before the deadline, for its institution."""
+    _locked_pending_proposal(topic, by).delete()
+
+
+def _lock_agenda(topic: DiscussionTopic, by: User) -> tuple[Meeting, DiscussionTopic]:
+    """Lock the topic's meeting (agenda changes of one meeting take turns), then the topic;
+    refuse unless ``by`` curates and the agenda may still change."""
+    if not permissions.can_curate_topics(by):
+        raise MeetingError(_("안건은 시 직원이 정리합니다."), code="forbidden")
+    meeting = Meeting.objects.select_for_update().get(pk=topic.meeting_id)
+    if not permissions.agenda_open(meeting):
+        raise MeetingError(
+            _("이미 열렸거나 취소된 회의의 안건은 바꿀 수 없습니다."), code="closed"
+        )
+    return meeting, DiscussionTopic.objects.select_for_update().get(pk=topic.pk)
+
+
+def _agenda_renumber(meeting: Meeting) -> None:
+    """Close the gaps in ``meeting``'s agenda: positions become 1, 2, 3, … in their order.
+    Rows only ever move down into free places, in ascending order, so the unique position
+    is never held twice, even for a moment."""
+    accepted = DiscussionTopic.objects.filter(meeting=meeting, status=TopicStatus.ACCEPTED)
+    for number, (pk, position) in enumerate(
+        accepted.order_by("agenda_position").values_list("pk", "agenda_position"), start=1
+    ):
+        if position != number:
+            DiscussionTopic.objects.filter(pk=pk).update(agenda_position=number)
+
+
+def _next_agenda_position(meeting: Meeting) -> int:
+    last = (
+        DiscussionTopic.objects.filter(meeting=meeting, status=TopicStatus.ACCEPTED)
+        .order_by("-agenda_position")
+        .values_list("agenda_position", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def _decide(
+    locked: DiscussionTopic,
+    by: User,
+    *,
+    status: str,
+    merged_into: DiscussionTopic | None = None,
+    reason: str = "",
+) -> DiscussionTopic:
+    was_on_agenda = locked.status == TopicStatus.ACCEPTED
+    locked.status = status
+    locked.merged_into = merged_into
+    locked.decline_reason = reason
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    if status == TopicStatus.ACCEPTED:
+        if not was_on_agenda:
+            locked.agenda_position = _next_agenda_position(locked.meeting)
+    else:
+        locked.agenda_position = None
+    locked.save()
+    if was_on_agenda and status != TopicStatus.ACCEPTED:
+        _agenda_renumber(locked.meeting)
+    return locked
+
+
+@transaction.atomic
+def topic_accept(*, topic: DiscussionTopic, by: User) -> DiscussionTopic:
+    """Put the topic on the agenda, last. Accepting an accepted topic changes nothing."""
+    meeting, locked = _lock_agenda(topic, by)
+    locked.meeting = meeting
+    if locked.status != TopicStatus.ACCEPTED:
+        _decide(locked, by, status=TopicStatus.ACCEPTED)
+    topic.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def topic_merge(
+    *, topic: DiscussionTopic, into: DiscussionTopic, by: User
+) -> DiscussionTopic:
+    """Fold the topic into another accepted topic of the same meeting; the proposing
+    institution sees where it went. Topics merged into this one follow it into ``into``."""
+    meeting, locked = _lock_agenda(topic, by)
+    locked.meeting = meeting
+    target = DiscussionTopic.objects.select_for_update().get(pk=into.pk)
+    if target.pk == locked.pk:
+        raise MeetingError(_("과제를 자기 자신에 통합할 수는 없습니다."), code="merge_self")
+    if target.meeting_id != meeting.pk:
+        raise MeetingError(_("같은 회의의 과제에만 통합할 수 있습니다."), code="merge_meeting")
+    if target.status != TopicStatus.ACCEPTED:
+        raise MeetingError(_("채택한 과제에만 통합할 수 있습니다."), code="merge_target")
+    DiscussionTopic.objects.filter(merged_into=locked).update(merged_into=target)
+    _decide(locked, by, status=TopicStatus.MERGED, merged_into=target)
+    topic.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def topic_decline(*, topic: DiscussionTopic, by: User, reason: str) -> DiscussionTopic:
+    """Decline the topic with a reason the proposing institution reads."""
+    meeting, locked = _lock_agenda(topic, by)
+    locked.meeting = meeting
+    reason = reason.strip()
+    if not reason:
+        raise MeetingError(_("반려 사유를 적어 주세요."), code="reason")
+    if locked.merged_topics.exists():
+        raise MeetingError(
+            _("이 과제에 통합한 제안이 있습니다. 그 제안들을 먼저 다시 검토해 주세요."),
+            code="has_merged",
+        )
+    _decide(locked, by, status=TopicStatus.DECLINED, reason=reason)
+    topic.refresh_from_db()
+    return locked
+
+
+AGENDA_UP, AGENDA_DOWN = "up", "down"
+
+
+@transaction.atomic
+def topic_move(*, topic: DiscussionTopic, by: User, direction: str) -> DiscussionTopic:
+    """Swap an accepted topic with the one above (``"up"``) or below (``"down"``) it on the
+    agenda. At the top (or bottom) already, nothing changes. The swap passes through the
+    free position 0, as the agenda's unique position is checked row by row."""
+    meeting, locked = _lock_agenda(topic, by)
+    if direction not in (AGENDA_UP, AGENDA_DOWN):
+        raise MeetingError(_("위나 아래로만 옮길 수 있습니다."), code="direction")
+    if locked.status != TopicStatus.ACCEPTED:
+        raise MeetingError(_("채택한 과제만 안건 순서를 바꿀 수 있습니다."), code="not_accepted")
+    agenda = list(
+        DiscussionTopic.objects.select_for_update()
+        .filter(meeting=meeting, status=TopicStatus.ACCEPTED)
+        .order_by("agenda_position")
+    )
+    index = next(i for i, row in enumerate(agenda) if row.pk == locked.pk)
+    other_index = index - 1 if direction == AGENDA_UP else index + 1
+    if 0 <= other_index < len(agenda):
+        other = agenda[other_index]
+        mine, theirs = locked.agenda_position, other.agenda_position
+        DiscussionTopic.objects.filter(pk=locked.pk).update(agenda_position=0)
+        DiscussionTopic.objects.filter(pk=other.pk).update(agenda_position=mine)
+        DiscussionTopic.objects.filter(pk=locked.pk).update(agenda_position=theirs)
+        locked.agenda_position = theirs
+    topic.refresh_from_db()
+    return locked
+
+
+# --- Minutes and decisions --------------------------------------------------------------------
+
+
+def _refuse_unless_minutes_open(meeting: Meeting, by: User) -> None:
+    if not permissions.can_record_minutes(by):
+        raise MeetingError(_("회의록과 결정은 시 직원이 적습니다."), code="forbidden")
+    if not permissions.minutes_open(meeting):
+        raise MeetingError(
+            _("회의록과 결정은 회의가 열린 뒤(개최)에 적습니다."), code="not_held"
+        )
+
+
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, by: User, summary: str, publish: bool) -> Minutes:
+    """Write (or rewrite) a held meeting's minutes. Published minutes (and the meeting's
+    decisions) are read by its invitees; unpublishing hides them again. City staff only."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_unless_minutes_open(locked, by)
+    summary = summary.strip()
+    if not summary:
+        raise MeetingError(_("회의 요약을 적어 주세요."), code="summary")
+    minutes = Minutes.objects.filter(meeting=locked).first() or Minutes(meeting=locked)
+    minutes.summary = summary
+    minutes.written_by = by
+    if not publish:
+        minutes.published_at = None
+    elif minutes.published_at is None:
+        minutes.published_at = timezone.now()
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def decision_record(
+    *, meeting: Meeting, by: User, text: str, topic: DiscussionTopic | None = None
+) -> Decision:
+    """Record a decision of a held meeting, after the ones recorded before it, optionally
+    on one of its agenda topics. City staff only."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_unless_minutes_open(locked, by)
+    text = text.strip()
+    if not text:
+        raise MeetingError(_("결정 내용을 적어 주세요."), code="text")
+    if topic is not None and (
+        topic.meeting_id != locked.pk or topic.status != TopicStatus.ACCEPTED
+    ):
+        raise MeetingError(_("이 회의의 안건에서만 고를 수 있습니다."), code="topic")
+    last = locked.decisions.order_by("-position").values_list("position", flat=True).first()
+    return Decision.objects.create(
+        meeting=locked, position=(last or 0) + 1, text=text, topic=topic, recorded_by=by
+    )
+
+
+# --- Field-dialogue attendees -----------------------------------------------------------------
+
+# How the attendees are named when nobody gave their name (titles, as the article names them).
+MAYOR_TITLE = "광주광역시장"
+STRATEGY_HEAD_TITLE = "전략추진단장"
+
+
+@transaction.atomic
+def field_dialogue_attendees_fill(*, meeting: Meeting) -> list[FieldDialogueAttendee]:
+    """Give a field dialogue its attendees by role — the mayor, the visited institution's
+    head, its supervising bureau's director, the strategy team's head — where a role has no
+    one yet (the head linked to their account when the seat is filled). Returns the rows
+    added; a second run adds none and changes nothing already there."""
+    if meeting.kind != MeetingKind.FIELD_DIALOGUE or meeting.visited_institution_id is None:
+        return []
+    institution = Institution.objects.select_related("bureau").get(
+        pk=meeting.visited_institution_id
+    )
+    present = set(meeting.attendees.values_list("role", flat=True))
+    head = (
+        Membership.objects.filter(institution=institution, role=InstitutionRole.HEAD)
+        .select_related("user")
+        .first()
+    )
+    defaults = {
+        AttendeeRole.MAYOR: {"name": MAYOR_TITLE},
+        AttendeeRole.INSTITUTION_HEAD: {
+            "name": head.user.get_full_name() if head else f"{institution.name_ko} 기관장",
+            "user": head.user if head else None,
+            "institution": institution,
+        },
+        AttendeeRole.BUREAU_DIRECTOR: {
+            "name": f"{institution.bureau.name_ko}장",
+            "bureau": institution.bureau,
+        },
+        AttendeeRole.STRATEGY_HEAD: {"name": STRATEGY_HEAD_TITLE},
+    }
+    added = [
+        FieldDialogueAttendee(meeting=meeting, role=role, position=position, **defaults[role])
+        for position, role in enumerate(FIELD_DIALOGUE_ROLES, start=1)
+        if role not in present
+    ]
+    return FieldDialogueAttendee.objects.bulk_create(added)

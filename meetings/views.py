@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,19 +10,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from agencies.models import Institution
 from agencies.permissions import projects_visible_to
 from meetings import calendars, permissions, selectors, services
 from meetings.forms import (
     ActionItemForm,
     ActionItemUpdateForm,
     CalendarForm,
+    DecisionForm,
     DifficultyForm,
+    MinutesForm,
     OutcomeFilterForm,
     RsvpForm,
     ScheduleSeriesForm,
+    TopicDecisionForm,
+    TopicForm,
+    TopicMoveForm,
 )
+from meetings.models import TopicStatus
 from portal.htmx import wants_fragment
-from portal.roles import has_city_powers
+from portal.roles import affiliation_of, has_city_powers
 
 # Difficulties heard per page of the public "you said, we did" page.
 OUTCOMES_PER_PAGE = 30
@@ -132,8 +139,38 @@ def _render_detail(
         "agenda": selectors.field_dialogue_agenda(meeting, projects_visible_to(request.user)),
         "counts": selectors.rsvp_counts(invitations),
         "sees_invitations": bool(invitations),
+        **_topics_and_minutes_context(request.user, meeting),
     }
     return render(request, "meetings/detail.html", context, status=status)
+
+
+def _topics_and_minutes_context(user, meeting) -> dict:
+    """What the meeting page shows of topics, minutes and attendees (issue 4, points 2–4)."""
+    takes_topics = permissions.takes_topics(meeting)
+    minutes = permissions.minutes_visible_to(user, meeting)
+    decisions = selectors.decisions_of(meeting) if minutes is not None else []
+    return {
+        "takes_topics": takes_topics,
+        "topic_agenda": (
+            selectors.agenda_of(permissions.topics_visible_to(user, meeting))
+            if takes_topics
+            else []
+        ),
+        "proposals_open": permissions.topic_proposals_open(meeting),
+        "minutes": minutes,
+        "decisions": decisions,
+        "decision_items_seen": {
+            item.pk
+            for decision in decisions
+            for item in decision.action_items.all()
+            if permissions.can_see_action_item(user, item)
+        },
+        "records_minutes": permissions.can_record_minutes(user)
+        and permissions.minutes_open(meeting),
+        "attendees": (
+            selectors.attendees_of(meeting) if meeting.kind == "field_dialogue" else []
+        ),
+    }
 
 
 @require_GET
@@ -286,37 +323,45 @@ def feed_ics(request, token: str):
 # --- Action items -----------------------------------------------------------------------------
 
 
-def _render_action_item_new(request, difficulty, form, *, status: int = 200):
-    context = {"difficulty": difficulty, "meeting": difficulty.meeting, "form": form}
-    return render(request, "meetings/action_item_new.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-def action_item_new(request, pk: int):
-    """City staff open an action item from a difficulty heard in a field dialogue."""
-    difficulty = permissions.get_difficulty_for(request.user, pk)
+def _action_item_new(request, *, meeting, source: dict, owner, action_url: str):
+    """The form opening an action item from ``source`` (``difficulty=`` or ``decision=``)
+    and its submission; city staff only."""
     if not permissions.can_create_action_items(request.user):
         raise PermissionDenied
-    if request.method == "GET":
-        form = ActionItemForm(initial={"owner_institution": difficulty.meeting.visited_institution})
-        return _render_action_item_new(request, difficulty, form)
-    form = ActionItemForm(request.POST)
-    if form.is_valid():
+    posted = request.method == "POST"
+    form = ActionItemForm(request.POST if posted else None, initial={"owner_institution": owner})
+    if posted and form.is_valid():
         try:
             item = services.action_item_create(
                 by=request.user,
                 description=form.cleaned_data["description"],
                 due_on=form.cleaned_data["due_on"],
-                difficulty=difficulty,
                 owner_institution=form.cleaned_data["owner_institution"],
                 owner_bureau=form.cleaned_data["owner_bureau"],
+                **source,
             )
         except services.MeetingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("후속 조치를 만들었습니다."))
             return redirect("meetings:action_item", pk=item.pk)
-    return _render_action_item_new(request, difficulty, form, status=400)
+    context = {"meeting": meeting, "form": form, "action_url": action_url, **source}
+    return render(
+        request, "meetings/action_item_new.html", context, status=400 if posted else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_new(request, pk: int):
+    """City staff open an action item from a difficulty heard in a field dialogue."""
+    difficulty = permissions.get_difficulty_for(request.user, pk)
+    return _action_item_new(
+        request,
+        meeting=difficulty.meeting,
+        source={"difficulty": difficulty},
+        owner=difficulty.meeting.visited_institution,
+        action_url=reverse("meetings:action_item_new", kwargs={"pk": difficulty.pk}),
+    )
 
 
 def _update_form_for(user, item, data=None):
@@ -395,3 +440,342 @@ def you_said_we_did(request):
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "meetings/you_said_we_did.html", context, status=status)
+
+
+# --- Discussion topics ------------------------------------------------------------------------
+
+
+def _topic_meeting_for(user, pk: int):
+    meeting = permissions.get_meeting_for(user, pk)
+    if not permissions.takes_topics(meeting):
+        raise Http404  # a field dialogue's agenda is the visited institution's projects
+    return meeting
+
+
+def _propose_form_for(user, meeting, data=None):
+    """The form to propose a topic, for those who may while proposals are open, else None.
+    An administrator picks the invited institution the topic is for."""
+    if not (
+        permissions.may_propose_topics(user, meeting) and permissions.topic_proposals_open(meeting)
+    ):
+        return None
+    return TopicForm(data, institutions=_institutions_to_choose(user, meeting), prefix="propose")
+
+
+def _institutions_to_choose(user, meeting):
+    """The invited institutions, for an administrator (who belongs to none) to propose for;
+    None for an institution's head or deputy head, who propose for their own."""
+    if affiliation_of(user).institution is not None:
+        return None
+    return Institution.objects.filter(
+        pk__in=permissions.invited_institution_ids(meeting)
+    ).order_by("name_ko")
+
+
+def _topics_context(
+    request, meeting, *, propose_form=None, failed=None, failed_form=None, agenda_error=""
+):
+    user = request.user
+    visible = permissions.topics_visible_to(user, meeting)
+    curates = permissions.can_curate_topics(user)
+    agenda = selectors.agenda_of(visible)
+    agenda_open = permissions.agenda_open(meeting)
+    institution_id = affiliation_of(user).institution_id
+    groups = selectors.topics_by_status(
+        visible if curates else visible.filter(institution_id=institution_id)
+    )
+    decide_forms = {}
+    if curates and agenda_open:
+        for topics in groups.values():
+            for topic in topics:
+                if failed is not None and failed.pk == topic.pk:
+                    decide_forms[topic.pk] = failed_form
+                    continue
+                targets = [other for other in agenda if other.pk != topic.pk]
+                decide_forms[topic.pk] = TopicDecisionForm(
+                    targets=targets, prefix=f"topic-{topic.pk}"
+                )
+    rows_by_status = [
+        (status, label, [(topic, decide_forms.get(topic.pk)) for topic in groups[status]])
+        for status, label in TopicStatus.choices
+    ]
+    return {
+        "meeting": meeting,
+        "agenda": agenda,
+        "agenda_error": agenda_error,
+        "curates": curates,
+        "agenda_open": agenda_open,
+        "rows_by_status": rows_by_status,
+        "proposal_total": sum(len(topics) for topics in groups.values()),
+        "proposals_open": permissions.topic_proposals_open(meeting),
+        "propose_form": propose_form or _propose_form_for(user, meeting),
+        "changes_proposals": {
+            topic.pk
+            for topic in groups[TopicStatus.PROPOSED]
+            if permissions.can_change_proposal(user, topic)
+        }
+        if permissions.topic_proposals_open(meeting)
+        else set(),
+    }
+
+
+def _render_topics(request, meeting, *, status: int = 200, fragment: bool = False, **kwargs):
+    template = "meetings/topics.html"
+    if fragment:
+        template += "#agenda"
+    context = _topics_context(request, meeting, **kwargs)
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def meeting_topics(request, pk: int):
+    """A meeting's discussion topics: the agenda; for city staff every proposal by status,
+    to accept, merge, decline and order; for an institution its own proposals and, while
+    proposals are open, the form to propose."""
+    meeting = _topic_meeting_for(request.user, pk)
+    return _render_topics(request, meeting)
+
+
+@require_POST
+def topic_propose(request, pk: int):
+    """The invited institution's head or deputy head proposes a topic before the deadline."""
+    meeting = _topic_meeting_for(request.user, pk)
+    if not permissions.may_propose_topics(request.user, meeting):
+        raise PermissionDenied
+    institutions = _institutions_to_choose(request.user, meeting)
+    form = TopicForm(request.POST, institutions=institutions, prefix="propose")
+    if form.is_valid():
+        try:
+            topic = services.topic_propose(
+                meeting=meeting,
+                by=request.user,
+                institution=form.cleaned_data.get("institution")
+                or affiliation_of(request.user).institution,
+                title=form.cleaned_data["title"],
+                background=form.cleaned_data["background"],
+                request=form.cleaned_data["request"],
+            )
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("토론 과제를 제안했습니다."))
+            return redirect(topic.get_absolute_url())
+    return _render_topics(request, meeting, propose_form=form, status=400)
+
+
+def _render_topic_edit(request, topic, form, *, status: int = 200):
+    context = {"topic": topic, "meeting": topic.meeting, "form": form}
+    return render(request, "meetings/topic_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def topic_edit(request, pk: int):
+    """The proposing institution's head or deputy head changes a pending proposal."""
+    topic = permissions.get_topic_for(request.user, pk)
+    if not permissions.can_change_proposal(request.user, topic):
+        raise PermissionDenied
+    if request.method == "GET":
+        form = TopicForm(
+            initial={
+                "title": topic.title,
+                "background": topic.background,
+                "request": topic.request,
+            }
+        )
+        return _render_topic_edit(request, topic, form)
+    form = TopicForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_edit(
+                topic=topic,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                background=form.cleaned_data["background"],
+                request=form.cleaned_data["request"],
+            )
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("제안을 고쳤습니다."))
+            return redirect(topic.get_absolute_url())
+    return _render_topic_edit(request, topic, form, status=400)
+
+
+@require_POST
+def topic_withdraw(request, pk: int):
+    """The proposing institution's head or deputy head withdraws a pending proposal."""
+    topic = permissions.get_topic_for(request.user, pk)
+    if not permissions.can_change_proposal(request.user, topic):
+        raise PermissionDenied
+    meeting = topic.meeting
+    try:
+        services.topic_withdraw(topic=topic, by=request.user)
+    except services.MeetingError as error:
+        messages.error(request, error.message)
+        return _render_topics(request, meeting, status=400)
+    messages.success(request, _("제안을 거두었습니다."))
+    return redirect("meetings:topics", pk=meeting.pk)
+
+
+@require_POST
+def topic_decide(request, pk: int):
+    """City staff accept a topic, merge it into another accepted one, or decline it."""
+    topic = permissions.get_topic_for(request.user, pk)
+    if not permissions.can_curate_topics(request.user):
+        raise PermissionDenied
+    meeting = topic.meeting
+    targets = [
+        other
+        for other in selectors.agenda_of(permissions.topics_visible_to(request.user, meeting))
+        if other.pk != topic.pk
+    ]
+    form = TopicDecisionForm(request.POST, targets=targets, prefix=f"topic-{topic.pk}")
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            if decision == TopicDecisionForm.ACCEPT:
+                services.topic_accept(topic=topic, by=request.user)
+                done = _("과제를 채택해 안건 끝에 올렸습니다.")
+            elif decision == TopicDecisionForm.MERGE:
+                into = next(t for t in targets if t.pk == form.cleaned_data["merged_into"])
+                services.topic_merge(topic=topic, into=into, by=request.user)
+                done = _("과제를 통합했습니다.")
+            else:
+                services.topic_decline(
+                    topic=topic, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                done = _("과제를 반려했습니다.")
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect(topic.get_absolute_url())
+    return _render_topics(request, meeting, failed=topic, failed_form=form, status=400)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def topic_move(request, pk: int):
+    """City staff move an agenda topic up or down. htmx swaps the agenda in place; without
+    JavaScript the page comes back at the agenda."""
+    topic = permissions.get_topic_for(request.user, pk)
+    if not permissions.can_curate_topics(request.user):
+        raise PermissionDenied
+    meeting = topic.meeting
+    form = TopicMoveForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("위나 아래로만 옮길 수 있습니다.")
+    else:
+        try:
+            services.topic_move(
+                topic=topic, by=request.user, direction=form.cleaned_data["direction"]
+            )
+        except services.MeetingError as refused:
+            error = refused.message
+    if error:
+        return _render_topics(
+            request, meeting, fragment=wants_fragment(request), agenda_error=error, status=400
+        )
+    if wants_fragment(request):
+        return _render_topics(request, meeting, fragment=True)
+    return redirect(f"{reverse('meetings:topics', kwargs={'pk': meeting.pk})}#agenda-title")
+
+
+# --- Minutes and decisions --------------------------------------------------------------------
+
+
+def _render_minutes(request, meeting, *, form=None, decision_form=None, status: int = 200):
+    minutes = permissions.minutes_visible_to(request.user, meeting)
+    writable = permissions.minutes_open(meeting)
+    if writable and form is None:
+        form = MinutesForm(
+            initial={
+                "summary": minutes.summary if minutes else "",
+                "publish": minutes.is_published if minutes else False,
+            }
+        )
+    if writable and decision_form is None:
+        decision_form = DecisionForm(
+            topics=permissions.topics_visible_to(request.user, meeting)
+            .filter(status=TopicStatus.ACCEPTED)
+            .order_by("agenda_position")
+        )
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        "writable": writable,
+        "form": form if writable else None,
+        "decision_form": decision_form if writable else None,
+        "decisions": selectors.decisions_of(meeting),
+    }
+    return render(request, "meetings/minutes.html", context, status=status)
+
+
+def _minutes_meeting_for(user, pk: int):
+    meeting = permissions.get_meeting_for(user, pk)
+    if not permissions.can_record_minutes(user):
+        raise PermissionDenied
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk: int):
+    """City staff write a held meeting's minutes and publish them to the invitees."""
+    meeting = _minutes_meeting_for(request.user, pk)
+    if request.method == "GET":
+        return _render_minutes(request, meeting)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.minutes_save(
+                meeting=meeting,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                publish=form.cleaned_data["publish"],
+            )
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("회의록을 저장했습니다."))
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _render_minutes(request, meeting, form=form, status=400)
+
+
+@require_POST
+def decision_add(request, pk: int):
+    """City staff record a decision of a held meeting."""
+    meeting = _minutes_meeting_for(request.user, pk)
+    form = DecisionForm(
+        request.POST,
+        topics=meeting.topics.filter(status=TopicStatus.ACCEPTED).order_by("agenda_position"),
+    )
+    if form.is_valid():
+        try:
+            services.decision_record(
+                meeting=meeting,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                topic=form.cleaned_data["topic"],
+            )
+        except services.MeetingError as error:
+            form.add_error("text", error.message)
+        else:
+            messages.success(request, _("결정을 기록했습니다."))
+            minutes_url = reverse("meetings:minutes", kwargs={"pk": meeting.pk})
+            return redirect(f"{minutes_url}#decisions-title")
+    return _render_minutes(request, meeting, decision_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_action_item_new(request, pk: int):
+    """City staff open an action item from a meeting's decision (owned, unless they say
+    otherwise, by the institution that proposed the decision's topic)."""
+    decision = permissions.get_decision_for(request.user, pk)
+    return _action_item_new(
+        request,
+        meeting=decision.meeting,
+        source={"decision": decision},
+        owner=decision.topic.institution if decision.topic else None,
+        action_url=reverse("meetings:decision_action_item_new", kwargs={"pk": decision.pk}),
+    )

@@ -51,12 +51,22 @@ from evaluations.survey import token_hash as survey_token_hash
 from meetings.models import (
     ActionItem,
     CalendarFeed,
+    Decision,
     DifficultyHeard,
+    DiscussionTopic,
     Invitation,
     Meeting,
     MeetingKind,
+    MeetingStatus,
+    TopicStatus,
 )
-from meetings.services import action_item_create, calendar_feed_issue, meeting_series_schedule
+from meetings.services import (
+    action_item_create,
+    calendar_feed_issue,
+    decision_record,
+    meeting_series_schedule,
+    minutes_save,
+)
 from tests.evaluation_factories import CampaignFactory, closed_campaign
 from tests.factories import (
     InstitutionFactory,
@@ -91,6 +101,8 @@ class MatrixWorld(World):
     survey_campaigns: dict[str, Campaign] = field(default_factory=dict)
     survey_tokens: dict[str, str] = field(default_factory=dict)
     e1: dict[str, models.Model] = field(default_factory=dict)  # see ``_build_e1``
+    topics: dict[str, DiscussionTopic] = field(default_factory=dict)  # see ``_build_topics``
+    decisions: dict[str, Decision] = field(default_factory=dict)  # "held", "draft"
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -127,6 +139,9 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "evaluations.stakeholderinvitation": lambda world: world.e1["invitation"],
     "evaluations.response": lambda world: world.e1["flagged"],
     "evaluations.responseexclusion": lambda world: world.e1["exclusion"],
+    "meetings.discussiontopic": lambda world: world.topics["x-proposed"],
+    "meetings.minutes": lambda world: world.meetings["held"].minutes,
+    "meetings.decision": lambda world: world.decisions["held"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -311,6 +326,51 @@ def _build_survey(world: MatrixWorld) -> None:
         world.survey_tokens[name] = token
 
 
+def _build_topics(world: MatrixWorld) -> None:
+    """Discussion topics of the ``heads`` meeting, whose proposals are open a week more:
+    ``x-proposed`` and ``y-proposed`` pending; ``accepted-x`` and ``accepted-y`` on the
+    agenda (in that order). Two meetings held last week, X and Y invited: ``held`` with its
+    minutes published and a decision (``held``), ``held-draft`` with minutes not yet
+    published and a decision (``draft``)."""
+    heads = world.meetings["heads"]
+    heads.topics_deadline = timezone.now() + datetime.timedelta(days=7)
+    heads.save(update_fields=["topics_deadline"])
+    for name, institution, status, position in (
+        ("x-proposed", world.institution_x, TopicStatus.PROPOSED, None),
+        ("y-proposed", world.institution_y, TopicStatus.PROPOSED, None),
+        ("accepted-x", world.institution_x, TopicStatus.ACCEPTED, 1),
+        ("accepted-y", world.institution_y, TopicStatus.ACCEPTED, 2),
+    ):
+        world.topics[name] = DiscussionTopic.objects.create(
+            meeting=heads,
+            institution=institution,
+            title=f"과제 {name}",
+            background="기관 사이 협력이 필요합니다.",
+            status=status,
+            agenda_position=position,
+        )
+    last_week = timezone.now() - datetime.timedelta(days=7)
+    city = world.users["city_staff"]
+    for name, published in (("held", True), ("held-draft", False)):
+        held = Meeting.objects.create(
+            kind=MeetingKind.OTHER,
+            title=f"지난 간담회 {name}",
+            starts_at=last_week,
+            ends_at=last_week + datetime.timedelta(hours=1),
+            status=MeetingStatus.HELD,
+        )
+        for head, institution in (
+            (world.users["head_x"], world.institution_x),
+            (world.users["head_y"], world.institution_y),
+        ):
+            Invitation.objects.create(meeting=held, user=head, institution=institution)
+        minutes_save(meeting=held, by=city, summary="협력 과제를 논의했습니다.", publish=published)
+        world.meetings[name] = held
+        world.decisions["held" if published else "draft"] = decision_record(
+            meeting=held, by=city, text="실무 협의체를 꾸린다."
+        )
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -323,6 +383,7 @@ def build_matrix_world() -> MatrixWorld:
     _build_practices(world)
     _build_survey(world)
     _build_e1(world)
+    _build_topics(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -498,6 +559,47 @@ def _action_item_path(name: str) -> Callable[[MatrixWorld], str]:
 def _latest_action_item_path(world: MatrixWorld) -> str:
     """The item the request just opened (read after the response)."""
     return ActionItem.objects.latest("pk").get_absolute_url()
+
+
+def _topic(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.topics[name].pk}
+
+
+def _topics_path(meeting: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse("meetings:topics", kwargs={"pk": world.meetings[meeting].pk})
+
+
+def _minutes_path(meeting: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse("meetings:minutes", kwargs={"pk": world.meetings[meeting].pk})
+
+
+def _decision(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"pk": world.decisions[name].pk}
+
+
+def _proposal_data(title: str = "기관 합동 채용 일정 조율") -> Callable[[MatrixWorld], dict]:
+    """A proposal as the form sends it; the institution field is the administrator's only
+    (members propose for their own institution, and the field is ignored for them)."""
+    return lambda world: {
+        "propose-institution": world.institution_x.pk,
+        "propose-title": title,
+        "propose-background": "채용 시기가 기관마다 달라 결원이 깁니다.",
+        "propose-request": "합동 채용 일정을 정해 주세요.",
+    }
+
+
+# Who proposes topics for an invited institution: its head or deputy head, and the admin.
+PROPOSERS = ("head_x", "deputy_x", "head_y", "admin")
+X_PROPOSERS = ("head_x", "deputy_x", "admin")
+
+
+def _decide_data(topic: str, **fields: str) -> Callable[[MatrixWorld], dict]:
+    def data(world: MatrixWorld) -> dict:
+        prefix = f"topic-{world.topics[topic].pk}"
+        values = {key: value(world) if callable(value) else value for key, value in fields.items()}
+        return {f"{prefix}-{key}": value for key, value in values.items()}
+
+    return data
 
 
 def _invitation(name: str) -> Callable[[MatrixWorld], dict]:
@@ -1317,6 +1419,225 @@ MATRIX: dict[str, list[Expect]] = {
             method="post",
             data=lambda world: {"status": "dropped", "note": ""},
             case="close-without-note",
+        ),
+    ],
+    # Discussion topics (point 4). An invited institution's head or deputy head proposes
+    # until the deadline and sees its own proposals and the accepted agenda; another
+    # institution's pending proposal is a 404. Only the city curates and orders the agenda.
+    "meetings:topics": [
+        Expect(SIGNED_IN_ONLY, _meeting("heads"), case="heads-x-and-y-invited"),
+        Expect(Y_PRIVATE_SIGNED_IN, _meeting("y-only"), case="y-only"),
+        # A field dialogue has the visited institution's projects as its agenda instead.
+        Expect(statuses(404, anonymous=LOGIN), _meeting("dialogue-x"), case="dialogue"),
+    ],
+    "meetings:topic_propose": [
+        Expect(statuses(405, anonymous=LOGIN), _meeting("heads"), case="get"),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(PROPOSERS, Redirect(_topics_path("heads")))),
+            _meeting("heads"),
+            method="post",
+            data=_proposal_data(),
+            case="heads",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(PROPOSERS, 400)),
+            _meeting("heads"),
+            method="post",
+            data=_proposal_data(title=" "),
+            case="no-title",
+        ),
+        # January's deputies' meeting has no deadline: it takes no proposals.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(X_PROPOSERS, 400)),
+            _meeting("deputies"),
+            method="post",
+            data=_proposal_data(),
+            case="no-deadline",
+        ),
+    ],
+    "meetings:topic_edit": [
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(X_PROPOSERS, 200)),
+            _topic("x-proposed"),
+            case="x-proposed",
+        ),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(X_PROPOSERS, Redirect(_topics_path("heads"))),
+            ),
+            _topic("x-proposed"),
+            method="post",
+            data=lambda world: {"title": "고친 과제", "background": "고친 배경", "request": ""},
+            case="x-proposed",
+        ),
+        # Accepted: everyone invited sees it; Y's head may not change it any more (400).
+        Expect(
+            statuses(403, anonymous=LOGIN, head_y=400, admin=400),
+            _topic("accepted-y"),
+            method="post",
+            data=lambda world: {"title": "고친 과제", "background": "고친 배경", "request": ""},
+            case="accepted-y",
+        ),
+    ],
+    "meetings:topic_withdraw": [
+        Expect(statuses(405, anonymous=LOGIN), _topic("x-proposed"), case="get"),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(X_PROPOSERS, Redirect(_topics_path("heads"))),
+            ),
+            _topic("x-proposed"),
+            method="post",
+            case="x-proposed",
+        ),
+    ],
+    "meetings:topic_decide": [
+        Expect(statuses(405, anonymous=LOGIN), _topic("x-proposed"), case="get"),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(CITY_POWERS, Redirect(_topics_path("heads"))),
+            ),
+            _topic("x-proposed"),
+            method="post",
+            data=_decide_data("x-proposed", decision="accept"),
+            case="accept",
+        ),
+        Expect(
+            statuses(
+                403,
+                anonymous=LOGIN,
+                **grant(Y_PEOPLE, 404),
+                **grant(CITY_POWERS, Redirect(_topics_path("heads"))),
+            ),
+            _topic("x-proposed"),
+            method="post",
+            data=_decide_data(
+                "x-proposed",
+                decision="merge",
+                merged_into=lambda world: world.topics["accepted-y"].pk,
+            ),
+            case="merge",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(Y_PEOPLE, 404), **grant(CITY_POWERS, 400)),
+            _topic("x-proposed"),
+            method="post",
+            data=_decide_data("x-proposed", decision="decline", reason=""),
+            case="decline-without-reason",
+        ),
+    ],
+    "meetings:topic_move": [
+        Expect(statuses(405, anonymous=LOGIN), _topic("accepted-x"), case="get"),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, Redirect(_topics_path("heads")))),
+            _topic("accepted-x"),
+            method="post",
+            data=lambda world: {"direction": "down"},
+            case="down",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            _topic("accepted-x"),
+            method="post",
+            data=lambda world: {"direction": "sideways"},
+            case="bad-direction",
+        ),
+        # Y's pending proposal is not on the agenda X sees: a 404 to X's people.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(X_PEOPLE, 404), **grant(CITY_POWERS, 400)),
+            _topic("y-proposed"),
+            method="post",
+            data=lambda world: {"direction": "up"},
+            case="not-on-the-agenda",
+        ),
+    ],
+    # Minutes and decisions (point 4): city staff write them once the meeting was held; the
+    # invitees read published minutes on the meeting page but do not write them (403).
+    "meetings:minutes": [
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 200)),
+            _meeting("held"),
+            case="held",
+        ),
+        Expect(
+            statuses(
+                403, anonymous=LOGIN, **grant(X_PEOPLE, 404), **grant(CITY_POWERS, 200)
+            ),
+            _meeting("y-only"),
+            case="y-only",
+        ),
+        Expect(
+            statuses(
+                403, anonymous=LOGIN, **grant(CITY_POWERS, Redirect(_minutes_path("held")))
+            ),
+            _meeting("held"),
+            method="post",
+            data=lambda world: {"summary": "세 과제를 논의했습니다.", "publish": "on"},
+            case="held",
+        ),
+        # Not held yet: refused on the page for the city.
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            _meeting("heads"),
+            method="post",
+            data=lambda world: {"summary": "미리 쓴 회의록"},
+            case="not-held",
+        ),
+    ],
+    "meetings:decision_add": [
+        Expect(statuses(405, anonymous=LOGIN), _meeting("held"), case="get"),
+        Expect(
+            statuses(
+                403, anonymous=LOGIN, **grant(CITY_POWERS, Redirect(_minutes_path("held")))
+            ),
+            _meeting("held"),
+            method="post",
+            data=lambda world: {"text": "합동 채용을 시범 운영한다."},
+            case="held",
+        ),
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 400)),
+            _meeting("held"),
+            method="post",
+            data=lambda world: {"text": ""},
+            case="empty",
+        ),
+    ],
+    # An action item from a decision: the city opens it. The invitees see a decision once the
+    # minutes are published (403 then), not before (404).
+    "meetings:decision_action_item_new": [
+        Expect(
+            statuses(403, anonymous=LOGIN, **grant(CITY_POWERS, 200)),
+            _decision("held"),
+            case="published",
+        ),
+        Expect(
+            statuses(
+                404, anonymous=LOGIN, **grant(CITY_POWERS, 200)
+            ),
+            _decision("draft"),
+            case="draft",
+        ),
+        Expect(
+            statuses(
+                403, anonymous=LOGIN, **grant(CITY_POWERS, Redirect(_latest_action_item_path))
+            ),
+            _decision("held"),
+            method="post",
+            data=lambda world: {
+                "description": "합동 채용 시범 운영",
+                "owner_institution": world.institution_x.pk,
+                "due_on": "2030-06-30",
+            },
+            case="published",
         ),
     ],
     "meetings:feed_issue": [

@@ -51,12 +51,26 @@ from evaluations.services import (
     best_practice_create,
     invitation_token_hash,
 )
-from meetings.models import ActionItem, ActionItemUpdate, CalendarFeed, Invitation, Meeting
+from meetings.models import (
+    ActionItem,
+    ActionItemUpdate,
+    CalendarFeed,
+    Decision,
+    DiscussionTopic,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Minutes,
+    TopicStatus,
+)
 from meetings.services import (
     action_item_create,
     action_item_update,
     calendar_feed_issue,
+    decision_record,
     meeting_series_schedule,
+    minutes_save,
 )
 from tests.evaluation_factories import CampaignFactory, response_with_scores
 from tests.factories import project_with_reports, report_in_state
@@ -150,6 +164,30 @@ def _campaign_with_moderated_response():
     )
 
 
+def _held_meeting_with_minutes():
+    """A meeting held in 2024 with a topic on its agenda, published minutes and a decision on
+    the topic (seed_demo writes these for this year's past meetings only: none in January)."""
+    superuser = User.objects.get(username="admin")
+    starts_at = timezone.make_aware(timezone.datetime(2024, 5, 8, 14))
+    meeting = Meeting.objects.create(
+        kind=MeetingKind.OTHER,
+        title="2024년 5월 현안 간담회",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        status=MeetingStatus.HELD,
+    )
+    topic = DiscussionTopic.objects.create(
+        meeting=meeting,
+        institution=Institution.objects.order_by("pk").first(),
+        title="광주 공공기관 합동 채용",
+        background="기관마다 채용 시기가 달라 결원이 깁니다.",
+        status=TopicStatus.ACCEPTED,
+        agenda_position=1,
+    )
+    minutes_save(meeting=meeting, by=superuser, summary="합동 채용을 논의했습니다.", publish=True)
+    decision_record(meeting=meeting, by=superuser, text="합동 채용을 시범 운영한다.", topic=topic)
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -187,6 +225,9 @@ ROW_BUILDERS = {
     StakeholderInvitation: _campaign_with_moderated_response,
     Response: _campaign_with_moderated_response,
     ResponseExclusion: _campaign_with_moderated_response,
+    DiscussionTopic: _held_meeting_with_minutes,
+    Minutes: _held_meeting_with_minutes,
+    Decision: _held_meeting_with_minutes,
 }
 
 
@@ -306,6 +347,8 @@ def test_change_page_loads(admin_client_with_rows, model):
         ("bureau", "교통국", "Transportation Bureau", "복지건강국"),
     ],
 )
+
+
 def test_admin_search_finds_the_right_rows(
     admin_client_with_rows, model_name, term, expected, absent
 ):

@@ -30,6 +30,10 @@ def _change_form(meeting: Meeting, **changes) -> dict:
         "invitations-INITIAL_FORMS": "0",
         "invitations-MIN_NUM_FORMS": "0",
         "invitations-MAX_NUM_FORMS": "1000",
+        "attendees-TOTAL_FORMS": "0",
+        "attendees-INITIAL_FORMS": "0",
+        "attendees-MIN_NUM_FORMS": "0",
+        "attendees-MAX_NUM_FORMS": "1000",
     }
     return data | changes
 

@@ -10,8 +10,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from agencies.models import Institution
-from meetings.demo import FIELD_DIALOGUE_HOST
-from meetings.models import Meeting, MeetingKind, MeetingStatus, Rsvp
+from meetings.demo import DECISION_ITEMS_DONE_AFTER, FIELD_DIALOGUE_HOST
+from meetings.models import (
+    ActionItem,
+    ActionItemStatus,
+    AttendeeRole,
+    DifficultyHeard,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Rsvp,
+    TopicStatus,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -70,3 +80,85 @@ def test_seed_demo_says_what_it_did_with_meetings(seeded):
         f"{timezone.localdate().year} regular meetings: 0 created this run, "
         "0 invitations added; 11 field dialogues of 2024; 0 past meetings marked held"
     ) in out.getvalue()
+
+
+def test_the_2024_dialogues_have_their_attendees_by_role(seeded):
+    dialogues = Meeting.objects.filter(kind=MeetingKind.FIELD_DIALOGUE).select_related(
+        "visited_institution__bureau"
+    )
+    for meeting in dialogues:
+        by_role = {a.role: a for a in meeting.attendees.select_related("user", "bureau")}
+        institution = meeting.visited_institution
+        assert set(by_role) == {
+            AttendeeRole.MAYOR,
+            AttendeeRole.INSTITUTION_HEAD,
+            AttendeeRole.BUREAU_DIRECTOR,
+            AttendeeRole.STRATEGY_HEAD,
+        }
+        assert by_role[AttendeeRole.MAYOR].name == "광주광역시장"
+        assert by_role[AttendeeRole.INSTITUTION_HEAD].user.membership.institution == institution
+        assert by_role[AttendeeRole.BUREAU_DIRECTOR].bureau == institution.bureau
+        assert by_role[AttendeeRole.STRATEGY_HEAD].name == "전략추진단장"
+    first = dialogues.get(visited_institution__code="GJSSA")
+    assert first.attendees.get(role=AttendeeRole.BUREAU_DIRECTOR).name == "복지건강국장"
+
+
+def test_the_2024_dialogues_heard_difficulties_with_action_items_done_and_open(seeded):
+    items = ActionItem.objects.filter(difficulty__meeting__kind=MeetingKind.FIELD_DIALOGUE)
+    statuses = set(items.values_list("status", flat=True))
+    assert {ActionItemStatus.DONE, ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS} <= statuses
+    for item in items.filter(status=ActionItemStatus.DONE):
+        assert item.outcome_summary
+        assert list(item.updates.values_list("to_status", flat=True)) == [
+            ActionItemStatus.OPEN,
+            ActionItemStatus.IN_PROGRESS,
+            ActionItemStatus.DONE,
+        ]
+    heard = DifficultyHeard.objects.filter(meeting__kind=MeetingKind.FIELD_DIALOGUE)
+    assert heard.values("meeting").distinct().count() >= 5
+    assert heard.filter(action_items__isnull=True).exists()  # "no action yet" on the page
+
+
+def test_this_years_held_meetings_have_agendas_minutes_and_decisions(seeded):
+    held = Meeting.objects.filter(
+        series_year=timezone.localdate().year, status=MeetingStatus.HELD
+    ).order_by("starts_at")
+    for meeting in held:
+        topics = meeting.topics.all()
+        assert set(topics.values_list("status", flat=True)) == {
+            TopicStatus.ACCEPTED,
+            TopicStatus.MERGED,
+            TopicStatus.DECLINED,
+        }
+        positions = topics.filter(status=TopicStatus.ACCEPTED).values_list(
+            "agenda_position", flat=True
+        )
+        assert sorted(positions) == list(range(1, len(positions) + 1))
+        assert meeting.topics_deadline < meeting.starts_at
+        assert meeting.minutes.is_published
+        decisions = list(meeting.decisions.order_by("position"))
+        assert [d.position for d in decisions] == [1, 2]
+        assert all(d.topic.status == TopicStatus.ACCEPTED for d in decisions)
+        [item] = ActionItem.objects.filter(decision__meeting=meeting)
+        assert item.meeting == meeting
+    recent = held.filter(starts_at__gte=timezone.now() - DECISION_ITEMS_DONE_AFTER)
+    if recent.exists():
+        assert ActionItem.objects.filter(
+            decision__meeting__in=recent, status=ActionItemStatus.OPEN
+        ).exists()
+
+
+def test_the_next_meeting_takes_proposals_now(seeded):
+    upcoming = Meeting.objects.filter(
+        series_year=timezone.localdate().year, starts_at__gt=timezone.now()
+    ).order_by("starts_at")
+    next_meeting = upcoming.first()
+    if next_meeting is None:  # late December: the year's series is over
+        assert not Meeting.objects.filter(topics_deadline__gt=timezone.now()).exists()
+        return
+    assert timezone.now() < next_meeting.topics_deadline < next_meeting.starts_at
+    statuses = set(next_meeting.topics.values_list("status", flat=True))
+    assert TopicStatus.PROPOSED in statuses
+    assert TopicStatus.ACCEPTED in statuses
+    assert not next_meeting.decisions.exists()
+    assert not upcoming.exclude(pk=next_meeting.pk).filter(topics__isnull=False).exists()
