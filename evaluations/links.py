@@ -2,9 +2,7 @@
 
 Three ways in (see the public survey): the campaign's public link, one link per evaluated
 institution (printed as a QR code at its counters), and a stakeholder's single-use
-invitation link. The public survey's URL patterns are defined with the survey itself; the
-paths are built here, in one place, so the management pages and the invitation e-mail agree
-with them.
+invitation link. The management pages and the invitation e-mail build them here.
 """
 
 from __future__ import annotations
@@ -12,37 +10,25 @@ from __future__ import annotations
 import io
 
 import segno
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 # QR codes for posters and counters: medium error correction survives a smudge or a fold.
 QR_ERROR_CORRECTION = "m"
 
 
-def _survey_path(name: str, fallback: str, **kwargs) -> str:
-    """The survey's own URL when its patterns are installed; the documented path otherwise
-    (the survey's patterns are written on another branch: this keeps one spelling of it)."""
-    try:
-        return reverse(f"evaluations:{name}", kwargs=kwargs)
-    except NoReverseMatch:
-        return fallback
-
-
 def campaign_path(campaign) -> str:
-    return _survey_path("campaign", f"/evaluations/{campaign.slug}/", slug=campaign.slug)
+    return reverse("evaluations:campaign", kwargs={"slug": campaign.slug})
 
 
 def institution_path(campaign, institution) -> str:
     """The per-institution entry (the QR code's target): the institution's address code."""
-    return _survey_path(
-        "survey_institution",
-        f"/evaluations/{campaign.slug}/i/{institution.slug}/",
-        slug=campaign.slug,
-        code=institution.slug,
+    return reverse(
+        "evaluations:survey_institution", kwargs={"slug": campaign.slug, "code": institution.slug}
     )
 
 
 def invitation_path(token: str) -> str:
-    return _survey_path("survey_token", f"/evaluations/invite/{token}/", token=token)
+    return reverse("evaluations:survey_token", kwargs={"token": token})
 
 
 def absolute(site_url: str, path: str) -> str:

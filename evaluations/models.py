@@ -19,6 +19,7 @@ This module imports nothing from ``agencies`` (``agencies.models`` imports
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -439,6 +440,11 @@ class District(models.TextChoices):
     BUK = "buk", _("북구")
     GWANGSAN = "gwangsan", _("광산구")
     OUTSIDE = "outside", _("광주 밖")
+
+
+def invitation_token_hash(token: str) -> str:
+    """What is stored of a stakeholder's invitation token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class StakeholderInvitation(models.Model):

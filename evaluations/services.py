@@ -3,7 +3,6 @@ transaction, a domain error the view turns into a message)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import smtplib
@@ -37,6 +36,7 @@ from evaluations.models import (
     Response,
     ResponseExclusion,
     StakeholderInvitation,
+    invitation_token_hash,
 )
 
 logger = logging.getLogger(__name__)
@@ -332,11 +332,6 @@ def campaign_update(
 # --- Stakeholder invitations --------------------------------------------------------------------
 
 INVITATION_TOKEN_BYTES = 32
-
-
-def invitation_token_hash(token: str) -> str:
-    """What is stored of an invitation token: its SHA-256, never the token itself."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic

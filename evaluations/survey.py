@@ -145,11 +145,6 @@ def keyed_hash(value: str) -> str:
     ).hexdigest()
 
 
-def token_hash(token: str) -> str:
-    """How a stakeholder invitation's token is stored: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def client_ip(request) -> str:
     """The client's address: ``REMOTE_ADDR``, or the address the nearest of
     ``SURVEY_TRUSTED_PROXY_COUNT`` trusted proxies appended to X-Forwarded-For."""

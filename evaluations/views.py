@@ -40,6 +40,7 @@ from evaluations.models import (
     RespondentType,
     ResponseChannel,
     StakeholderInvitation,
+    invitation_token_hash,
 )
 from portal.htmx import wants_fragment
 
@@ -614,7 +615,7 @@ def survey_institution(request, slug: str, code: str):
 def survey_token(request, token: str):
     """A stakeholder's invitation: checked by its hash; an unknown or used one is refused with
     a page saying so. The token itself is never kept, only its hash, in the session."""
-    hashed = survey.token_hash(token)
+    hashed = invitation_token_hash(token)
     invitation = (
         StakeholderInvitation.objects.select_related("campaign", "institution")
         .filter(token_hash=hashed)

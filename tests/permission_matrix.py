@@ -45,9 +45,9 @@ from evaluations.models import (
     Campaign,
     CampaignStatus,
     StakeholderInvitation,
+    invitation_token_hash,
 )
 from evaluations.services import best_practice_attachment_add, best_practice_create
-from evaluations.survey import token_hash as survey_token_hash
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -320,7 +320,7 @@ def _build_survey(world: MatrixWorld) -> None:
         StakeholderInvitation.objects.create(
             campaign=world.survey_campaigns["open"],
             institution=world.institution_x,
-            token_hash=survey_token_hash(token),
+            token_hash=invitation_token_hash(token),
             used_on=used_on,
         )
         world.survey_tokens[name] = token
@@ -673,7 +673,6 @@ def _build_e1(world: MatrixWorld) -> None:
       ``flagged`` response of X excluded once (``exclusion``) and an ``invitation`` for X.
     """
     from evaluations.models import ResponseExclusion, StakeholderInvitation
-    from evaluations.services import invitation_token_hash
     from tests.evaluation_factories import CampaignFactory, response_with_scores
 
     e1 = world.e1

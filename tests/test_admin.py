@@ -45,11 +45,11 @@ from evaluations.models import (
     Response,
     ResponseExclusion,
     StakeholderInvitation,
+    invitation_token_hash,
 )
 from evaluations.services import (
     best_practice_attachment_add,
     best_practice_create,
-    invitation_token_hash,
 )
 from meetings.models import (
     ActionItem,

@@ -21,8 +21,9 @@ from evaluations.models import (
     Response,
     ResponseChannel,
     StakeholderInvitation,
+    invitation_token_hash,
 )
-from evaluations.survey import DEVICE_COOKIE, token_hash
+from evaluations.survey import DEVICE_COOKIE
 from tests.evaluation_factories import CampaignFactory, QuestionFactory, closed_campaign
 from tests.evaluations.survey_helpers import (
     answer_all,
@@ -282,7 +283,7 @@ INVITATION_TOKEN = "stakeholder-token-0123456789abcdef"
 
 def _invitation(campaign, institution, token=INVITATION_TOKEN):
     return StakeholderInvitation.objects.create(
-        campaign=campaign, institution=institution, token_hash=token_hash(token)
+        campaign=campaign, institution=institution, token_hash=invitation_token_hash(token)
     ), token
 
 

@@ -22,6 +22,7 @@ from evaluations.models import (
     Response,
     ResponseChannel,
     StakeholderInvitation,
+    invitation_token_hash,
 )
 from evaluations.survey import (
     FLAG_BURST,
@@ -38,7 +39,6 @@ from evaluations.survey import (
     keyed_hash,
     response_signals_purge,
     response_submit,
-    token_hash,
 )
 from tests.evaluation_factories import (
     CampaignFactory,
@@ -127,7 +127,7 @@ def test_one_token_used_at_once_by_many_stores_one_response():
     institution = InstitutionFactory(code="XINST")
     campaign = CampaignFactory(institutions=[institution])
     invitation = StakeholderInvitation.objects.create(
-        campaign=campaign, institution=institution, token_hash=token_hash("secret-token")
+        campaign=campaign, institution=institution, token_hash=invitation_token_hash("secret-token")
     )
     results = _run_concurrently(
         [
@@ -137,7 +137,7 @@ def test_one_token_used_at_once_by_many_stores_one_response():
                 _signals(number),
                 respondent_type=RespondentType.STAKEHOLDER,
                 channel=ResponseChannel.TOKEN,
-                hashed_token=token_hash("secret-token"),
+                hashed_token=invitation_token_hash("secret-token"),
             )
             for number in range(12)
         ]
@@ -275,7 +275,7 @@ def test_stakeholders_come_by_token_only(open_campaign):
             _signals(1),
             respondent_type=RespondentType.STAKEHOLDER,
             channel=ResponseChannel.TOKEN,
-            hashed_token=token_hash("never-issued"),
+            hashed_token=invitation_token_hash("never-issued"),
         )
     assert not Response.objects.exists()
 
@@ -283,7 +283,7 @@ def test_stakeholders_come_by_token_only(open_campaign):
 def test_a_token_for_another_institution_is_not_spent(open_campaign):
     x, y = open_campaign.institutions.order_by("code")
     invitation = StakeholderInvitation.objects.create(
-        campaign=open_campaign, institution=y, token_hash=token_hash("for-y")
+        campaign=open_campaign, institution=y, token_hash=invitation_token_hash("for-y")
     )
     with pytest.raises(SurveyError):
         _submit(
@@ -292,7 +292,7 @@ def test_a_token_for_another_institution_is_not_spent(open_campaign):
             _signals(1),
             respondent_type=RespondentType.STAKEHOLDER,
             channel=ResponseChannel.TOKEN,
-            hashed_token=token_hash("for-y"),
+            hashed_token=invitation_token_hash("for-y"),
         )
     invitation.refresh_from_db()
     assert invitation.used_on is None
