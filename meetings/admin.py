@@ -8,6 +8,7 @@ from meetings.models import (
     Invitation,
     Meeting,
 )
+from notifications.services import meeting_notifications_plan
 
 
 class InvitationInline(admin.TabularInline):
@@ -38,6 +39,11 @@ class MeetingAdmin(admin.ModelAdmin):
             obj.moved_by_hand = True
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the invitations: moved, cancelled or newly invited, the reminders follow.
+        meeting_notifications_plan(meeting=form.instance)
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
@@ -46,6 +52,10 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["meeting__title", "institution__name_ko", "user__name", "user__username"]
     list_select_related = ["meeting", "institution", "user"]
     autocomplete_fields = ["meeting", "user", "institution"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        meeting_notifications_plan(meeting=obj.meeting)
 
 
 @admin.register(CalendarFeed)

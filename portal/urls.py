@@ -16,6 +16,7 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("projects/", include("agencies.project_urls")),
     path("meetings/", include("meetings.urls")),
+    path("notifications/", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

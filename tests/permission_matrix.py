@@ -48,6 +48,8 @@ from meetings.models import (
     MeetingKind,
 )
 from meetings.services import action_item_create, calendar_feed_issue, meeting_series_schedule
+from notifications.models import Notification
+from notifications.services import notifications_deliver_due
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -75,6 +77,7 @@ class MatrixWorld(World):
     feeds: dict[str, CalendarFeed] = field(default_factory=dict)  # "head_x", "revoked"
     difficulties: dict[str, DifficultyHeard] = field(default_factory=dict)  # "x"
     action_items: dict[str, ActionItem] = field(default_factory=dict)  # "x": X owns it
+    notifications: dict[str, Notification] = field(default_factory=dict)  # "head_x"
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -104,6 +107,7 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     ),
     "meetings.actionitem": lambda world: world.action_items["x"],
     "meetings.actionitemupdate": lambda world: world.action_items["x"].updates.first(),
+    "notifications.notification": lambda world: world.notifications["head_x"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -265,6 +269,16 @@ def _build_meetings(world: MatrixWorld) -> None:
         )
 
 
+def _build_notifications(world: MatrixWorld) -> None:
+    """The series' invitation notices, delivered: ``head_x``'s for February's heads' meeting."""
+    notifications_deliver_due()
+    world.notifications["head_x"] = Notification.objects.get(
+        recipient=world.users["head_x"],
+        purpose=f"meeting:{world.meetings['heads'].pk}:invitation",
+        sent_at__isnull=False,
+    )
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -274,6 +288,7 @@ def build_matrix_world() -> MatrixWorld:
     )
     _build_projects(world)
     _build_meetings(world)
+    _build_notifications(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -934,6 +949,33 @@ MATRIX: dict[str, list[Expect]] = {
             case="bad-year",
         ),
     ],
+    # --- Notifications (issue 4, point 7) -------------------------------------------------------
+    # Everyone signed in has a notification list; a notification is its recipient's alone:
+    # anyone else's is a 404, whoever asks (city staff and the admin included).
+    "notifications:list": [
+        Expect(SIGNED_IN_ONLY),
+        Expect(SIGNED_IN_ONLY, query={"page": "2"}, case="page-2"),
+    ],
+    "notifications:read": [
+        # POST only: the method is refused before the notification is looked up.
+        Expect(
+            statuses(405, anonymous=LOGIN),
+            lambda world: {"pk": world.notifications["head_x"].pk},
+            case="get",
+        ),
+        Expect(
+            statuses(404, anonymous=LOGIN, head_x=Redirect("notifications:list")),
+            lambda world: {"pk": world.notifications["head_x"].pk},
+            method="post",
+            case="head-x-own",
+        ),
+    ],
+    "notifications:read_all": [
+        Expect(statuses(405, anonymous=LOGIN), case="get"),
+        Expect(
+            statuses(Redirect("notifications:list"), anonymous=LOGIN), method="post", case="all"
+        ),
+    ],
     "login": [
         # Someone already signed in is sent on to the home page.
         Expect(statuses(HOME, anonymous=200)),
@@ -1057,6 +1099,8 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     # timeline is history, written by the services only.
     "meetings.actionitem": {"add"},
     "meetings.actionitemupdate": {"add", "delete"},
+    # The outbox is planned and sent by its services; sent rows are history.
+    "notifications.notification": {"add", "delete"},
 }
 
 

@@ -44,6 +44,8 @@ from meetings.services import (
     calendar_feed_issue,
     meeting_series_schedule,
 )
+from notifications.models import Notification
+from notifications.services import notifications_deliver_due, weekly_digest_plan
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -97,6 +99,13 @@ def _action_item_in_progress():
     return action_item_update(item=item, by=superuser, status="in_progress", note="착수")
 
 
+def _weekly_digest_delivered():
+    """This week's digest of what is overdue (the seeded reports past their due date, and the
+    action item above when its builder ran first), planned and sent."""
+    weekly_digest_plan()
+    notifications_deliver_due(limit=3)  # a few delivered rows are enough for the pages
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -127,6 +136,7 @@ ROW_BUILDERS = {
     CalendarFeed: lambda: calendar_feed_issue(user=User.objects.get(username="head-gjssa")),
     ActionItem: _action_item_in_progress,
     ActionItemUpdate: _action_item_in_progress,
+    Notification: _weekly_digest_delivered,
 }
 
 
