@@ -424,12 +424,9 @@ def _email_of(notification: Notification) -> EmailMessage | None:
     recipient: User = notification.recipient
     if not recipient.is_active or not recipient.email:
         return None  # in-app only
-    body = notification.body
-    if notification.link:
-        body = f"{body.rstrip()}\n\n{notification.link}\n"
     return EmailMessage(
         subject=notification.subject,
-        body=body,
+        body=notification.body,  # the link is in the text already
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
         headers={"X-Portal-Notification": str(notification.pk)},
