@@ -51,6 +51,9 @@ from portal.roles import CityUnit
 
 logger = logging.getLogger(__name__)
 
+# E-mails say where they come from; the in-app list does not need to.
+EMAIL_SUBJECT_PREFIX = "[동행 포털] "
+
 
 class NotificationError(Exception):
     """An action on a notification that is not allowed."""
@@ -110,7 +113,7 @@ def _subject(text_of) -> str:
         korean = text_of()
     with translation.override("en"):
         english = text_of()
-    return f"[동행 포털] {korean} / {english}"[:250]
+    return f"{korean} / {english}"[:240]
 
 
 def _render_body(template: str, context: dict) -> str:
@@ -425,7 +428,7 @@ def _email_of(notification: Notification) -> EmailMessage | None:
     if not recipient.is_active or not recipient.email:
         return None  # in-app only
     return EmailMessage(
-        subject=notification.subject,
+        subject=f"{EMAIL_SUBJECT_PREFIX}{notification.subject}",
         body=notification.body,  # the link is in the text already
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
