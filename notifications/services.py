@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -469,8 +470,11 @@ def notifications_deliver_due(
                 try:
                     message = _email_of(notification)
                     if message is not None:
+                        connection.open()  # once per run: the messages share it
                         message.connection = connection
                         message.send()
+                except SoftTimeLimitExceeded:
+                    raise  # the task's time is up: this row rolls back and waits for the next
                 except Exception as error:  # whatever the e-mail backend raises
                     logger.warning("notification %s not sent: %s", notification.pk, error)
                     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
