@@ -14,6 +14,7 @@ from meetings.models import (
     Minutes,
 )
 from meetings.services import field_dialogue_attendees_fill
+from notifications.services import meeting_notifications_plan
 
 
 class InvitationInline(admin.TabularInline):
@@ -59,6 +60,8 @@ class MeetingAdmin(admin.ModelAdmin):
         # After the inline rows, so a role someone entered by hand is kept as entered.
         if form.instance.kind == MeetingKind.FIELD_DIALOGUE:
             field_dialogue_attendees_fill(meeting=form.instance)
+        # After the invitations: moved, cancelled or newly invited, the reminders follow.
+        meeting_notifications_plan(meeting=form.instance)
 
 
 @admin.register(Invitation)
@@ -68,6 +71,10 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["meeting__title", "institution__name_ko", "user__name", "user__username"]
     list_select_related = ["meeting", "institution", "user"]
     autocomplete_fields = ["meeting", "user", "institution"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        meeting_notifications_plan(meeting=obj.meeting)
 
 
 @admin.register(CalendarFeed)

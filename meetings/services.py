@@ -40,6 +40,7 @@ from meetings.models import (
     TopicStatus,
     regular_meeting_kind_for_month,
 )
+from notifications.services import meeting_notifications_plan
 from portal.roles import InstitutionRole
 
 # Who is invited to a meeting of the regular series.
@@ -181,6 +182,8 @@ def meeting_series_schedule(*, year: int) -> SeriesOutcome:
         role = INVITED_ROLE_OF_KIND[kind]
         added, empty = _invite_seats(meeting, seats, role)
         outcome.invitations_added += added
+        if added or meeting in outcome.created or meeting in outcome.rescheduled:
+            meeting_notifications_plan(meeting=meeting)  # invitation notices and reminders
         if empty:
             outcome.seats_empty[month] = empty
     return outcome
@@ -230,6 +233,7 @@ def meeting_reschedule(
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.moved_by_hand = meeting.is_series_meeting
     meeting.save(update_fields=["starts_at", "ends_at", "moved_by_hand", "updated_at"])
+    meeting_notifications_plan(meeting=meeting)  # unsent reminders follow the new time
     return meeting
 
 

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "agencies",
     "meetings",
     "evaluations",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,22 @@ CELERY_BEAT_SCHEDULE = {
     "purge-survey-ip-hashes": {
         "task": "evaluations.tasks.purge_ip_hashes",
         "schedule": 24 * 60 * 60,
+    },
+    # The outbox: every minute, send the notifications that are due (see notifications/).
+    "deliver-due-notifications": {
+        "task": "notifications.tasks.deliver_due_notifications",
+        "schedule": 60,
+    },
+    # Re-plan the reminders of upcoming meetings: catches meetings moved, cancelled or
+    # given new invitees in the Django admin. Idempotent.
+    "plan-meeting-notifications": {
+        "task": "notifications.tasks.plan_meeting_notifications",
+        "schedule": 15 * 60,
+    },
+    # Monday 08:00 Asia/Seoul (CELERY_TIMEZONE): the weekly digest of what is overdue.
+    "plan-weekly-digest": {
+        "task": "notifications.tasks.plan_weekly_digest",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
 }
 
@@ -253,6 +271,31 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="동행 포털 <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds an SMTP connection may block. Delivery holds a row lock while it sends, so this
+# bounds how long one slow server can hold a notification.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes here.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# --- Notifications --------------------------------------------------------------------------
+# The portal's address as people reach it: links in e-mails are absolute. By default the
+# development server's, or https on the first ALLOWED_HOSTS name with DEBUG off.
+PORTAL_BASE_URL = env.str(
+    "PORTAL_BASE_URL",
+    default="http://localhost:8000"
+    if DEBUG or not ALLOWED_HOSTS
+    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
+# Meeting reminders and the topic-deadline reminder go out at this time (Asia/Seoul) on
+# their day; the topic-deadline reminder that many days before the deadline.
+NOTIFICATION_SEND_TIME = env.str("NOTIFICATION_SEND_TIME", default="09:00")
+NOTIFICATION_TOPICS_DEADLINE_DAYS = env.int("NOTIFICATION_TOPICS_DEADLINE_DAYS", default=2)
+# A notification whose e-mail failed is tried again after NOTIFICATION_RETRY_MINUTES,
+# doubling each time, until NOTIFICATION_MAX_ATTEMPTS; then it waits for an administrator.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_MINUTES = env.int("NOTIFICATION_RETRY_MINUTES", default=5)
+# At most this many notifications per delivery run (the next run, a minute later, goes on).
+NOTIFICATION_DELIVERY_BATCH = env.int("NOTIFICATION_DELIVERY_BATCH", default=200)
 
 # --- Security -------------------------------------------------------------------------------
 # The TLS proxy in front sets X-Forwarded-Proto; trust it to tell https from http.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/", include("agencies.project_urls")),
     path("meetings/", include("meetings.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("notifications/", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

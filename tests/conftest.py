@@ -64,12 +64,12 @@ def client_as(client):
 def _seed_demo_rows(django_db_setup, django_db_blocker):
     """The rows ``manage.py seed_demo`` writes, made once per session by the real command
     (in a transaction rolled back at once): it takes about a second, ``seeded`` replays them
-    in a few queries. Every table of ``agencies``, ``meetings`` and ``evaluations`` is
-    recorded, many-to-many links (a project's partner institutions) included; seed_demo
-    writes nowhere else."""
+    in a few queries. Every table of ``agencies``, ``meetings``, ``evaluations`` and
+    ``notifications`` (the series' invitation notices and reminders) is recorded, many-to-many
+    links (a project's partner institutions) included; seed_demo writes nowhere else."""
     models = [
         model
-        for app in ("agencies", "meetings", "evaluations")
+        for app in ("agencies", "meetings", "evaluations", "notifications")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     ]
     with (

@@ -67,6 +67,8 @@ from meetings.services import (
     meeting_series_schedule,
     minutes_save,
 )
+from notifications.models import Notification
+from notifications.services import notifications_deliver_due
 from tests.evaluation_factories import CampaignFactory, closed_campaign
 from tests.factories import (
     InstitutionFactory,
@@ -103,6 +105,7 @@ class MatrixWorld(World):
     e1: dict[str, models.Model] = field(default_factory=dict)  # see ``_build_e1``
     topics: dict[str, DiscussionTopic] = field(default_factory=dict)  # see ``_build_topics``
     decisions: dict[str, Decision] = field(default_factory=dict)  # "held", "draft"
+    notifications: dict[str, Notification] = field(default_factory=dict)  # "head_x"
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -142,6 +145,7 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "meetings.discussiontopic": lambda world: world.topics["x-proposed"],
     "meetings.minutes": lambda world: world.meetings["held"].minutes,
     "meetings.decision": lambda world: world.decisions["held"],
+    "notifications.notification": lambda world: world.notifications["head_x"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -371,6 +375,16 @@ def _build_topics(world: MatrixWorld) -> None:
         )
 
 
+def _build_notifications(world: MatrixWorld) -> None:
+    """The series' invitation notices, delivered: ``head_x``'s for February's heads' meeting."""
+    notifications_deliver_due()
+    world.notifications["head_x"] = Notification.objects.get(
+        recipient=world.users["head_x"],
+        purpose=f"meeting:{world.meetings['heads'].pk}:invitation",
+        sent_at__isnull=False,
+    )
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -384,6 +398,7 @@ def build_matrix_world() -> MatrixWorld:
     _build_survey(world)
     _build_e1(world)
     _build_topics(world)
+    _build_notifications(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -1675,6 +1690,33 @@ MATRIX: dict[str, list[Expect]] = {
             case="bad-year",
         ),
     ],
+    # --- Notifications (issue 4, point 7) -------------------------------------------------------
+    # Everyone signed in has a notification list; a notification is its recipient's alone:
+    # anyone else's is a 404, whoever asks (city staff and the admin included).
+    "notifications:list": [
+        Expect(SIGNED_IN_ONLY),
+        Expect(SIGNED_IN_ONLY, query={"page": "2"}, case="page-2"),
+    ],
+    "notifications:read": [
+        # POST only: the method is refused before the notification is looked up.
+        Expect(
+            statuses(405, anonymous=LOGIN),
+            lambda world: {"pk": world.notifications["head_x"].pk},
+            case="get",
+        ),
+        Expect(
+            statuses(404, anonymous=LOGIN, head_x=Redirect("notifications:list")),
+            lambda world: {"pk": world.notifications["head_x"].pk},
+            method="post",
+            case="head-x-own",
+        ),
+    ],
+    "notifications:read_all": [
+        Expect(statuses(405, anonymous=LOGIN), case="get"),
+        Expect(
+            statuses(Redirect("notifications:list"), anonymous=LOGIN), method="post", case="all"
+        ),
+    ],
     "login": [
         # Someone already signed in is sent on to the home page.
         Expect(statuses(HOME, anonymous=200)),
@@ -2082,6 +2124,8 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     "evaluations.stakeholderinvitation": {"add"},
     "evaluations.response": {"add", "delete"},
     "evaluations.responseexclusion": {"add", "delete"},
+    # The outbox is planned and sent by its services; sent rows are history.
+    "notifications.notification": {"add", "delete"},
 }
 
 

@@ -72,6 +72,8 @@ from meetings.services import (
     meeting_series_schedule,
     minutes_save,
 )
+from notifications.models import Notification
+from notifications.services import notifications_deliver_due, weekly_digest_plan
 from tests.evaluation_factories import CampaignFactory, response_with_scores
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
@@ -188,6 +190,13 @@ def _held_meeting_with_minutes():
     decision_record(meeting=meeting, by=superuser, text="합동 채용을 시범 운영한다.", topic=topic)
 
 
+def _weekly_digest_delivered():
+    """This week's digest of what is overdue (the seeded reports past their due date, and the
+    action item above when its builder ran first), planned and sent."""
+    weekly_digest_plan()
+    notifications_deliver_due(limit=3)  # a few delivered rows are enough for the pages
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -228,6 +237,7 @@ ROW_BUILDERS = {
     DiscussionTopic: _held_meeting_with_minutes,
     Minutes: _held_meeting_with_minutes,
     Decision: _held_meeting_with_minutes,
+    Notification: _weekly_digest_delivered,
 }
 
 
