@@ -84,7 +84,9 @@ def results_csv(request, slug: str):
     return response
 
 
-def _render_breakdown(request, campaign, institution, *, appeal_form=None, status: int = 200):
+def _render_breakdown(
+    request, campaign, institution, *, appeal_form=None, appeal_error: str = "", status: int = 200
+):
     score = selectors.institution_result(campaign.current_snapshot_id, institution)
     if score is None and (
         campaign.current_snapshot_id is not None
@@ -126,6 +128,7 @@ def _render_breakdown(request, campaign, institution, *, appeal_form=None, statu
         "sees_appeals": sees_appeals,
         "appeals": appeals,
         "appeal_form": appeal_form if may_appeal else None,
+        "appeal_error": appeal_error,
     }
     return render(request, "evaluations/breakdown.html", context, status=status)
 
@@ -157,6 +160,10 @@ def appeal_file(request, slug: str, code: str):
                 text=form.cleaned_data["text"],
             )
         except services.ResultsError as error:
+            if error.code != "text":  # the window closed, or an appeal is already pending
+                return _render_breakdown(
+                    request, campaign, institution, appeal_error=error.message, status=400
+                )
             form.add_error("text", error.message)
         else:
             messages.success(
