@@ -29,11 +29,15 @@ from evaluations.models import (
 
 
 SCORE_FIELDS = [
-    "institution", "citizen_n", "citizen_index", "citizen_ci_low", "citizen_ci_high",
-    "stakeholder_n", "stakeholder_index", "stakeholder_ci_low", "stakeholder_ci_high",
+    "institution", "citizen_n", "citizen_index", "citizen_ci", "stakeholder_n",
+    "stakeholder_index", "stakeholder_ci",
     "kpi_achievement", "timeliness", "follow_through", "composite", "insufficient_sample",
     "rank", "grade", "incentive_tier",
 ]
+
+
+def _interval(low, high) -> str:
+    return "-" if low is None or high is None else f"{low} – {high}"
 
 
 class InstitutionScoreInline(ReadOnlyInline):
@@ -64,6 +68,14 @@ class InstitutionScoreAdmin(ViewOnlyAdmin):
     list_select_related = ["institution", "snapshot__campaign"]
     fields = ["snapshot", *SCORE_FIELDS, "breakdown"]
     readonly_fields = fields
+
+    @admin.display(description=_("시민 만족도 95% 신뢰구간"))
+    def citizen_ci(self, score):
+        return _interval(score.citizen_ci_low, score.citizen_ci_high)
+
+    @admin.display(description=_("이해관계자 만족도 95% 신뢰구간"))
+    def stakeholder_ci(self, score):
+        return _interval(score.stakeholder_ci_low, score.stakeholder_ci_high)
 
 
 class AppealAdminForm(forms.ModelForm):

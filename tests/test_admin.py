@@ -37,6 +37,8 @@ from agencies.models import (
     ReportVersion,
     User,
 )
+from evaluations.models import Appeal, InstitutionScore, ScoreSnapshot
+from evaluations.services import appeal_answer, appeal_file
 from meetings.models import ActionItem, ActionItemUpdate, CalendarFeed, Invitation, Meeting
 from meetings.services import (
     action_item_create,
@@ -44,6 +46,7 @@ from meetings.services import (
     calendar_feed_issue,
     meeting_series_schedule,
 )
+from tests.evaluations.results_data import under_appeal
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -97,6 +100,17 @@ def _action_item_in_progress():
     return action_item_update(item=item, by=superuser, status="in_progress", note="착수")
 
 
+def _scored_campaign_with_appeals():
+    """A campaign in its appeal window over two seeded institutions, scored (a snapshot with
+    their scores, as scoring writes it), with one appeal answered and one pending."""
+    first, second = Institution.objects.order_by("pk")[:2]
+    campaign = under_appeal([first, second])
+    superuser = User.objects.get(username="admin")
+    answered = appeal_file(campaign=campaign, institution=first, by=superuser, text="광주 이의")
+    appeal_answer(appeal=answered, by=superuser, decision="rejected", answer="근거 부족")
+    appeal_file(campaign=campaign, institution=second, by=superuser, text="표본 확인 요청")
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -127,6 +141,9 @@ ROW_BUILDERS = {
     CalendarFeed: lambda: calendar_feed_issue(user=User.objects.get(username="head-gjssa")),
     ActionItem: _action_item_in_progress,
     ActionItemUpdate: _action_item_in_progress,
+    ScoreSnapshot: _scored_campaign_with_appeals,
+    InstitutionScore: _scored_campaign_with_appeals,
+    Appeal: _scored_campaign_with_appeals,
 }
 
 

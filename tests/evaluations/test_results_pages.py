@@ -161,7 +161,7 @@ def ranked_world(world):
 
 
 def test_the_ranking_shows_every_component(world, client):
-    campaign, z = ranked_world(world)
+    campaign, _ = ranked_world(world)
     response = client.get(reverse("evaluations:results", kwargs={"slug": campaign.slug}))
     assert response.status_code == 200
     assert page_heading(response.text) == "2025년 공공기관 시민 평가 결과"
@@ -183,7 +183,7 @@ def test_the_ranking_shows_every_component(world, client):
 
 
 def test_results_csv_has_the_documented_columns_and_values(world, client):
-    campaign, z = ranked_world(world)
+    campaign, _ = ranked_world(world)
     response = client.get(reverse("evaluations:results_csv", kwargs={"slug": campaign.slug}))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -213,7 +213,9 @@ def test_the_breakdown_has_a_chart_a_table_and_the_dimensions(world, client):
     assert response.status_code == 200
     assert page_heading(response.text) == "엑스기관"
     svg = re.search(r"<svg\b.*?</svg>", response.text, re.DOTALL).group(0)
-    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    assert 'role="img"' in svg
+    assert "<title id=" in svg
+    assert "<desc id=" in svg
     assert svg.count('class="chart__bar') == 6  # five components and the composite
     components = section_text(response.text, "components-title")
     # value, n, confidence interval, weight, weighted points (88.10 × 40 / 100)
@@ -248,7 +250,9 @@ def test_the_trend_shows_published_years_in_order(world, client):
     assert "2026년 평가" not in response.text
     assert "95.00" in table
     svg = re.search(r"<svg\b.*?</svg>", response.text, re.DOTALL).group(0)
-    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    assert 'role="img"' in svg
+    assert "<title id=" in svg
+    assert "<desc id=" in svg
     assert svg.count("<polyline") == 2
     assert older.slug in response.text
 
@@ -262,7 +266,8 @@ def test_the_index_lists_campaigns_with_their_links(world, client_as):
 
     public = client_as(None).get(reverse("evaluations:index"))
     assert public.status_code == 200
-    assert "지난해 평가" in public.text and "마감한 평가" in public.text
+    assert "지난해 평가" in public.text
+    assert "마감한 평가" in public.text
     assert "준비 중인 평가" not in public.text
     assert results_url in public.text
     assert own_breakdown not in public.text
@@ -386,7 +391,7 @@ def test_the_head_files_an_appeal_from_the_breakdown_page(world, client_as):
     assert 'id="id_text_error"' in empty.text
     assert not Appeal.objects.exists()
 
-    response = head.post(file_url, {"text": "2분기 보고서가 기한 안에 냈는데 늦은 것으로 셌습니다."})
+    response = head.post(file_url, {"text": "2분기 보고서를 기한 안에 냈는데 늦었다고 셌습니다."})
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.filed_by == world.users["head_x"]
