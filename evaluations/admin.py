@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import ReadOnlyInline, ViewOnlyAdmin
@@ -91,9 +90,6 @@ class AppealAdminForm(forms.ModelForm):
             self.add_error("answer", _("답변을 적어 주세요."))
         if self.instance.campaign.status == CampaignStatus.PUBLISHED:
             raise ValidationError(_("공개한 평가의 이의신청에는 답할 수 없습니다."))
-        # The decision is saved by ``appeal_answer`` (which stamps who and when); stamp the
-        # time here too so the model's own checks see a complete answer.
-        self.instance.answered_at = timezone.now()
         return cleaned
 
 
@@ -115,16 +111,27 @@ class AppealAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # filed by the institution's head or deputy head on its breakdown page
 
+    def get_object(self, request, object_id, from_field=None):
+        appeal = super().get_object(request, object_id, from_field)
+        if appeal is not None:
+            # The form writes the decision onto the object before it is saved; whether it
+            # may still be answered depends on what is stored.
+            appeal.stored_status = appeal.status
+        return appeal
+
+    @staticmethod
+    def _is_pending(appeal) -> bool:
+        return getattr(appeal, "stored_status", appeal.status) == AppealStatus.PENDING
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.status == AppealStatus.PENDING)
+        return allowed and (obj is None or self._is_pending(obj))
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = ["campaign", "institution", "filed_by", "filed_at", "text", "answered_by",
-                 "answered_at"]
-        if obj is not None and obj.status != AppealStatus.PENDING:
+        if obj is not None and not self._is_pending(obj):
             return self.fields
-        return fixed
+        return ["campaign", "institution", "filed_by", "filed_at", "text", "answered_by",
+                "answered_at"]
 
     def save_model(self, request, obj, form, change):
         if obj.status == AppealStatus.PENDING:
