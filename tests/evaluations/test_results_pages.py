@@ -491,3 +491,9 @@ def test_the_appeal_actions_fragment_links_the_appeals_page(world):
     html = render_to_string("evaluations/_appeal_actions.html", {"campaign": campaign})
     assert reverse("evaluations:appeals", kwargs={"slug": campaign.slug}) in html
     assert "이의신청 마감" in html
+
+
+def test_the_institution_page_links_its_evaluation_trend(world, client):
+    response = client.get(world.institution_x.get_absolute_url())
+    trend = reverse("evaluations:institution_trend", kwargs={"code": world.institution_x.slug})
+    assert f'href="{trend}"' in response.text
