@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from evaluations.models import Campaign, CampaignStatus
-from evaluations.selectors import with_current_snapshot
 from portal.roles import Role, affiliation_of, has_city_powers
 
 # --- Campaigns (shared) -----------------------------------------------------------------------
@@ -96,6 +95,8 @@ def get_published_campaign(user, slug: str) -> Campaign:
     (``current_snapshot_id``, None until scores are computed): one query. Any other campaign
     is a 404 to everyone, city staff included: nobody reads a ranking before publication
     (city staff preview it on the appeals page once the campaign has closed)."""
+    from evaluations.selectors import with_current_snapshot  # selectors may import this module
+
     campaign = (
         with_current_snapshot(campaigns_visible_to(user))
         .filter(slug=slug, status=CampaignStatus.PUBLISHED)
@@ -111,6 +112,8 @@ def get_breakdown_campaign(user, slug: str, institution) -> Campaign:
     once published; before that only for those ``can_see_breakdown`` allows (the head and
     deputy head of that institution, city staff, administrators), once closed. Everyone else
     gets a 404, as for any record of another institution that is not public."""
+    from evaluations.selectors import with_current_snapshot  # selectors may import this module
+
     campaign = with_current_snapshot(campaigns_visible_to(user)).filter(slug=slug).first()
     if campaign is None:
         raise Http404
