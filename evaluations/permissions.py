@@ -92,16 +92,13 @@ def results_are_public(campaign: Campaign) -> bool:
 
 def get_published_campaign(user, slug: str) -> Campaign:
     """A campaign whose results are public, with its current snapshot's id annotated
-    (``current_snapshot_id``, None until scores are computed): one query. Any other campaign
-    is a 404 to everyone, city staff included: nobody reads a ranking before publication
-    (city staff preview it on the appeals page once the campaign has closed)."""
-    from evaluations.selectors import with_current_snapshot  # selectors may import this module
+    (``current_snapshot_id``), read through the cache. Any other campaign is a 404 to
+    everyone, city staff included: nobody reads a ranking before publication (city staff
+    preview it on the appeals page once the campaign has closed). Published campaigns are
+    visible to every user alike, so the cached campaign does not depend on ``user``."""
+    from evaluations.selectors import published_campaign  # selectors may import this module
 
-    campaign = (
-        with_current_snapshot(campaigns_visible_to(user))
-        .filter(slug=slug, status=CampaignStatus.PUBLISHED)
-        .first()
-    )
+    campaign = published_campaign(slug)
     if campaign is None:
         raise Http404
     return campaign

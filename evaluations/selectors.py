@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from evaluations.models import (
@@ -11,6 +12,10 @@ from evaluations.models import (
     InstitutionScore,
     ScoreSnapshot,
 )
+from portal.content_cache import FRAGMENT_TIMEOUT, content_version
+
+# The namespace of cached public results (see ``published_campaign``).
+RESULTS_CONTENT = "evaluation-results"
 
 # --- Questionnaires & campaign management (E1) ------------------------------------------------
 
@@ -31,6 +36,26 @@ def with_current_snapshot(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
     """Campaigns annotated with ``current_snapshot_id`` (None before the first scoring)."""
     current = ScoreSnapshot.objects.filter(campaign=OuterRef("pk"), is_current=True)
     return campaigns.annotate(current_snapshot_id=Subquery(current.values("pk")[:1]))
+
+
+def published_campaign(slug: str) -> Campaign | None:
+    """The published campaign with this slug and its ``current_snapshot_id``, read through
+    the cache: the public results pages ask for it on every request. The key carries the
+    results' content version, which saving or deleting a campaign, snapshot or score bumps
+    (``evaluations/apps.py``), so publication or a new snapshot is seen at once; an unknown
+    or unpublished slug is not cached and always asks the database."""
+    key = f"published-campaign:{content_version(RESULTS_CONTENT)}:{slug}"
+    campaign = cache.get(key)
+    if campaign is None:
+        campaign = (
+            with_current_snapshot(Campaign.objects.all())
+            .filter(slug=slug, status=CampaignStatus.PUBLISHED)
+            .first()
+        )
+        if campaign is None:
+            return None
+        cache.set(key, campaign, FRAGMENT_TIMEOUT)
+    return campaign
 
 
 def _ranked_order(scores: QuerySet[InstitutionScore]) -> QuerySet[InstitutionScore]:

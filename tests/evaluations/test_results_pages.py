@@ -310,8 +310,8 @@ def test_results_page_queries_do_not_grow(world, client, django_assert_max_num_q
     # Rendered: the campaign with its snapshot id, then the scores with their institutions.
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
-    # Cached (a snapshot never changes): the campaign alone.
-    with django_assert_max_num_queries(3):
+    # Cached (a snapshot never changes): no query at all.
+    with django_assert_max_num_queries(2):
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count("<tr>") == count + 1
@@ -325,6 +325,19 @@ def test_a_new_snapshot_is_shown_at_once(world, client):
     response = client.get(url)
     assert "55.55" in response.text
     assert "86.25" not in response.text
+
+
+def test_a_renamed_campaign_and_an_unpublished_one_are_seen_at_once(world, client):
+    campaign, _ = ranked_world(world)
+    url = reverse("evaluations:results", kwargs={"slug": campaign.slug})
+    client.get(url)
+    campaign.title = "고친 제목"
+    campaign.save()
+    assert "고친 제목" in client.get(url).text
+    campaign.status = CampaignStatus.UNDER_APPEAL
+    campaign.published_at = None
+    campaign.save()
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("count", [2, 27])
