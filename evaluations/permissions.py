@@ -133,6 +133,49 @@ def get_moderated_response(user, campaign: Campaign, pk: int) -> Response:
 
 # --- Results & appeals (E2b) ------------------------------------------------------------------
 
+
+def get_published_campaign(user, slug: str) -> Campaign:
+    """A campaign whose results are public, with its current snapshot's id annotated
+    (``current_snapshot_id``), read through the cache. Any other campaign is a 404 to
+    everyone, city staff included: nobody reads a ranking before publication (city staff
+    preview it on the appeals page once the campaign has closed). Published campaigns are
+    visible to every user alike, so the cached campaign does not depend on ``user``."""
+    from evaluations.selectors import published_campaign  # selectors may import this module
+
+    campaign = published_campaign(slug)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def get_breakdown_campaign(user, slug: str, institution) -> Campaign:
+    """The campaign of an institution's breakdown page, with ``current_snapshot_id``: public
+    once published; before that only for those ``can_see_breakdown`` allows (the head and
+    deputy head of that institution, city staff, administrators), once closed. Everyone else
+    gets a 404, as for any record of another institution that is not public."""
+    from evaluations.selectors import with_current_snapshot  # selectors may import this module
+
+    campaign = with_current_snapshot(campaigns_visible_to(user)).filter(slug=slug).first()
+    if campaign is None:
+        raise Http404
+    if not (results_are_public(campaign) or can_see_breakdown(user, campaign, institution)):
+        raise Http404
+    return campaign
+
+
+def can_see_appeals_of(user, campaign: Campaign, institution) -> bool:
+    """An institution's appeals are its own business and the city's, published or not."""
+    return can_see_breakdown(user, campaign, institution)
+
+
+def can_answer_appeals(user) -> bool:
+    return can_run_campaigns(user)
+
+
+def can_publish_results(user) -> bool:
+    return can_run_campaigns(user)
+
+
 # --- Best practices (E3) ----------------------------------------------------------------------
 
 

@@ -40,10 +40,13 @@ from django_celery_beat.models import (
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
 from evaluations.models import (
+    Appeal,
     BestPractice,
     BestPracticeAttachment,
     Campaign,
     CampaignStatus,
+    InstitutionScore,
+    ScoreSnapshot,
     StakeholderInvitation,
     invitation_token_hash,
 )
@@ -70,6 +73,7 @@ from meetings.services import (
 from notifications.models import Notification
 from notifications.services import notifications_deliver_due
 from tests.evaluation_factories import CampaignFactory, closed_campaign
+from tests.evaluations.results_data import scored_campaign, under_appeal
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -106,6 +110,9 @@ class MatrixWorld(World):
     topics: dict[str, DiscussionTopic] = field(default_factory=dict)  # see ``_build_topics``
     decisions: dict[str, Decision] = field(default_factory=dict)  # "held", "draft"
     notifications: dict[str, Notification] = field(default_factory=dict)  # "head_x"
+    # Evaluation results by campaign state (see ``_build_results``), and appeals by name.
+    evaluation_campaigns: dict[str, Campaign] = field(default_factory=dict)
+    appeals: dict[str, Appeal] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -146,6 +153,13 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     "meetings.minutes": lambda world: world.meetings["held"].minutes,
     "meetings.decision": lambda world: world.decisions["held"],
     "notifications.notification": lambda world: world.notifications["head_x"],
+    "evaluations.scoresnapshot": lambda world: ScoreSnapshot.objects.get(
+        campaign=world.evaluation_campaigns["published"], is_current=True
+    ),
+    "evaluations.institutionscore": lambda world: InstitutionScore.objects.filter(
+        snapshot__campaign=world.evaluation_campaigns["published"]
+    ).first(),
+    "evaluations.appeal": lambda world: world.appeals["y-pending"],
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -399,6 +413,7 @@ def build_matrix_world() -> MatrixWorld:
     _build_e1(world)
     _build_topics(world)
     _build_notifications(world)
+    _build_results(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -2084,6 +2099,286 @@ SURVEY_MATRIX: dict[str, list[Expect]] = {
 }
 MATRIX.update(SURVEY_MATRIX)
 MATRIX.update(E1_MATRIX)
+# --- Evaluation results, appeals and publication (issue 5, E2b) -------------------------------
+# MISSION.md: published results are public; nobody sees results while a campaign is open (or a
+# draft); before publication X's head and deputy head (and the city) see X's own breakdown
+# and file X's appeal; city staff answer appeals and publish. Another institution's
+# unpublished breakdown is a 404, like any record of another institution that is not public.
+
+
+def _build_results(world: MatrixWorld) -> None:
+    """Campaigns evaluating X and Y, each with a snapshot of scores:
+
+    - ``draft``, ``open``: scored even so (a recompute while open): nobody sees them;
+    - ``closed``: closed and scored, its appeal window not opened yet;
+    - ``under-appeal``: its window open three more days, Y's appeal ``y-pending`` waiting;
+    - ``appeal-over``: its window over, every appeal answered: ready to publish;
+    - ``published``: public.
+    """
+    x_and_y = [world.institution_x, world.institution_y]
+    now = timezone.now()
+    campaigns = world.evaluation_campaigns
+    for status in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
+        campaigns[status] = scored_campaign(
+            x_and_y,
+            status=status,
+            opens_at=now - datetime.timedelta(days=1),
+            closes_at=now + datetime.timedelta(days=6),
+        )
+    campaigns["closed"] = scored_campaign(x_and_y, status=CampaignStatus.CLOSED)
+    campaigns["under-appeal"] = under_appeal(x_and_y, days_left=3)
+    campaigns["appeal-over"] = under_appeal(x_and_y, days_left=-1)
+    campaigns["published"] = scored_campaign(x_and_y)
+    world.appeals["y-pending"] = Appeal.objects.create(
+        campaign=campaigns["under-appeal"],
+        institution=world.institution_y,
+        filed_by=world.users["head_y"],
+        text="와이기관 보고 적시성 계산을 다시 봐 주세요.",
+    )
+
+
+def _campaign_slug(name: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.evaluation_campaigns[name].slug}
+
+
+def _campaign_code(name: str, institution: str) -> Callable[[MatrixWorld], dict]:
+    def kwargs(world: MatrixWorld) -> dict:
+        of = {"x": world.institution_x, "y": world.institution_y}[institution]
+        return {"slug": world.evaluation_campaigns[name].slug, "code": of.slug}
+
+    return kwargs
+
+
+def _breakdown_path(name: str, institution: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse(
+        "evaluations:breakdown", kwargs=_campaign_code(name, institution)(world)
+    )
+
+
+def _appeals_path(name: str) -> Callable[[MatrixWorld], str]:
+    return lambda world: reverse("evaluations:appeals", kwargs=_campaign_slug(name)(world))
+
+
+NOBODY = statuses(404)
+# Before publication: X's head and deputy head and the city see X's breakdown.
+X_BREAKDOWN = statuses(404, **grant(("head_x", "deputy_x", *CITY_POWERS), 200))
+Y_BREAKDOWN = statuses(404, **grant(("head_y", *CITY_POWERS), 200))
+# Management pages: 404 to anyone who may not run campaigns (they reveal nothing).
+CITY_MANAGES = statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, 200))
+POST_ONLY = statuses(405, anonymous=LOGIN)
+
+
+def _files_for_x(outcome_for_leaders: Outcome) -> dict[str, Outcome]:
+    """Filing X's appeal: X's head, deputy head and the admin get ``outcome_for_leaders``;
+    city staff see the breakdown but do not file (403); the others do not see it (404)."""
+    return statuses(
+        404,
+        anonymous=LOGIN,
+        city_staff=403,
+        **grant(("head_x", "deputy_x", "admin"), outcome_for_leaders),
+    )
+
+
+def _city_posts(outcome: Outcome) -> dict[str, Outcome]:
+    return statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, outcome))
+
+
+RESULTS_MATRIX: dict[str, list[Expect]] = {
+    "evaluations:index": [Expect(PUBLIC)],
+    "evaluations:results": [
+        Expect(PUBLIC, _campaign_slug("published"), case="published"),
+        # City staff preview the ranking on the appeals page, never here before publication.
+        Expect(NOBODY, _campaign_slug("under-appeal"), case="under-appeal"),
+        Expect(NOBODY, _campaign_slug("closed"), case="closed"),
+        Expect(NOBODY, _campaign_slug("open"), case="open"),
+        Expect(NOBODY, _campaign_slug("draft"), case="draft"),
+        Expect(NOBODY, lambda world: {"slug": "no-such-campaign"}, case="unknown"),
+    ],
+    "evaluations:results_csv": [
+        Expect(PUBLIC, _campaign_slug("published"), case="published"),
+        Expect(NOBODY, _campaign_slug("under-appeal"), case="under-appeal"),
+        Expect(NOBODY, _campaign_slug("open"), case="open"),
+        Expect(NOBODY, _campaign_slug("draft"), case="draft"),
+    ],
+    "evaluations:breakdown": [
+        Expect(PUBLIC, _campaign_code("published", "x"), case="published-x"),
+        Expect(X_BREAKDOWN, _campaign_code("under-appeal", "x"), case="under-appeal-x"),
+        Expect(Y_BREAKDOWN, _campaign_code("under-appeal", "y"), case="under-appeal-y"),
+        Expect(X_BREAKDOWN, _campaign_code("closed", "x"), case="closed-x"),
+        Expect(NOBODY, _campaign_code("open", "x"), case="open-x"),
+        Expect(NOBODY, _campaign_code("draft", "x"), case="draft-x"),
+        Expect(
+            NOBODY,
+            lambda world: {
+                "slug": world.evaluation_campaigns["published"].slug,
+                "code": "nosuch",
+            },
+            case="unknown-institution",
+        ),
+    ],
+    "evaluations:appeal_file": [
+        Expect(POST_ONLY, _campaign_code("under-appeal", "x"), case="get"),
+        Expect(
+            _files_for_x(Redirect(_breakdown_path("under-appeal", "x"))),
+            _campaign_code("under-appeal", "x"),
+            method="post",
+            data=lambda world: {"text": "엑스기관 시민 만족도 표본을 다시 봐 주세요."},
+            case="x",
+        ),
+        Expect(
+            _files_for_x(400),
+            _campaign_code("under-appeal", "x"),
+            method="post",
+            data=lambda world: {"text": ""},
+            case="x-empty",
+        ),
+        # The window is over: refused on the page.
+        Expect(
+            _files_for_x(400),
+            _campaign_code("appeal-over", "x"),
+            method="post",
+            data=lambda world: {"text": "늦은 이의신청"},
+            case="x-too-late",
+        ),
+        # Published: the breakdown is public, but appeals are over for everybody.
+        Expect(
+            statuses(403, anonymous=LOGIN),
+            _campaign_code("published", "x"),
+            method="post",
+            data=lambda world: {"text": "공개 뒤 이의신청"},
+            case="x-published",
+        ),
+        # Y already has an appeal pending: its head is refused on the page.
+        Expect(
+            statuses(
+                404, anonymous=LOGIN, city_staff=403, **grant(("head_y", "admin"), 400)
+            ),
+            _campaign_code("under-appeal", "y"),
+            method="post",
+            data=lambda world: {"text": "두 번째 이의신청"},
+            case="y-pending",
+        ),
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            _campaign_code("open", "x"),
+            method="post",
+            data=lambda world: {"text": "진행 중 이의신청"},
+            case="open",
+        ),
+    ],
+    "evaluations:institution_trend": [
+        Expect(PUBLIC, _slug(lambda world: world.institution_x.slug), case="x"),
+        Expect(
+            statuses(404, **grant(CITY_POWERS, 200)),
+            _slug(lambda world: world.former_institution.slug),
+            case="former",
+        ),
+        Expect(NOBODY, _slug(lambda world: "nosuch"), case="unknown"),
+    ],
+    "evaluations:appeals": [
+        Expect(CITY_MANAGES, _campaign_slug("under-appeal"), case="under-appeal"),
+        Expect(CITY_MANAGES, _campaign_slug("published"), case="published"),
+        Expect(CITY_MANAGES, _campaign_slug("open"), case="open"),
+        Expect(CITY_MANAGES, _campaign_slug("draft"), case="draft"),
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            lambda world: {"slug": "no-such-campaign"},
+            case="unknown",
+        ),
+    ],
+    "evaluations:appeals_open": [
+        Expect(POST_ONLY, _campaign_slug("closed"), case="get"),
+        Expect(
+            _city_posts(Redirect(_appeals_path("closed"))),
+            _campaign_slug("closed"),
+            method="post",
+            data=lambda world: {
+                "last_day": (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+            },
+            case="closed",
+        ),
+        Expect(
+            _city_posts(400),
+            _campaign_slug("closed"),
+            method="post",
+            data=lambda world: {"last_day": "어제"},
+            case="bad-day",
+        ),
+        # Still open: no appeal window yet.
+        Expect(
+            _city_posts(400),
+            _campaign_slug("open"),
+            method="post",
+            data=lambda world: {
+                "last_day": (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+            },
+            case="open",
+        ),
+    ],
+    "evaluations:appeal_answer": [
+        Expect(
+            POST_ONLY,
+            lambda world: {
+                "slug": world.evaluation_campaigns["under-appeal"].slug,
+                "pk": world.appeals["y-pending"].pk,
+            },
+            case="get",
+        ),
+        Expect(
+            _city_posts(Redirect(_appeals_path("under-appeal"))),
+            lambda world: {
+                "slug": world.evaluation_campaigns["under-appeal"].slug,
+                "pk": world.appeals["y-pending"].pk,
+            },
+            method="post",
+            data=lambda world: {
+                f"appeal-{world.appeals['y-pending'].pk}-decision": "rejected",
+                f"appeal-{world.appeals['y-pending'].pk}-answer": "보고서 제출일을 확인했습니다.",
+            },
+            case="y-pending",
+        ),
+        Expect(
+            _city_posts(400),
+            lambda world: {
+                "slug": world.evaluation_campaigns["under-appeal"].slug,
+                "pk": world.appeals["y-pending"].pk,
+            },
+            method="post",
+            data=lambda world: {f"appeal-{world.appeals['y-pending'].pk}-decision": "upheld"},
+            case="no-answer",
+        ),
+        # An appeal of another campaign is not found under this one.
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            lambda world: {
+                "slug": world.evaluation_campaigns["published"].slug,
+                "pk": world.appeals["y-pending"].pk,
+            },
+            method="post",
+            data=lambda world: {},
+            case="other-campaign",
+        ),
+    ],
+    "evaluations:publish": [
+        Expect(POST_ONLY, _campaign_slug("appeal-over"), case="get"),
+        Expect(
+            _city_posts(
+                Redirect(
+                    lambda world: reverse(
+                        "evaluations:results", kwargs=_campaign_slug("appeal-over")(world)
+                    )
+                )
+            ),
+            _campaign_slug("appeal-over"),
+            method="post",
+            case="appeal-over",
+        ),
+        # A pending appeal and the window still open: refused on the page.
+        Expect(_city_posts(400), _campaign_slug("under-appeal"), method="post", case="pending"),
+        Expect(_city_posts(400), _campaign_slug("open"), method="post", case="open"),
+    ],
+}
+MATRIX.update(RESULTS_MATRIX)
 
 
 # --- Rules for the Django admin's per-model pages ----------------------------------------------
@@ -2126,6 +2421,11 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     "evaluations.responseexclusion": {"add", "delete"},
     # The outbox is planned and sent by its services; sent rows are history.
     "notifications.notification": {"add", "delete"},
+    # Scores are written by scoring only and never edited: published results stay what was
+    # computed. Appeals are filed by institutions on their breakdown page.
+    "evaluations.scoresnapshot": {"add", "delete"},
+    "evaluations.institutionscore": {"add", "delete"},
+    "evaluations.appeal": {"add"},
 }
 
 

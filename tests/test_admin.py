@@ -38,16 +38,21 @@ from agencies.models import (
     User,
 )
 from evaluations.models import (
+    Appeal,
     BestPractice,
     Campaign,
+    InstitutionScore,
     Question,
     Questionnaire,
     Response,
     ResponseExclusion,
+    ScoreSnapshot,
     StakeholderInvitation,
     invitation_token_hash,
 )
 from evaluations.services import (
+    appeal_answer,
+    appeal_file,
     best_practice_attachment_add,
     best_practice_create,
 )
@@ -75,6 +80,7 @@ from meetings.services import (
 from notifications.models import Notification
 from notifications.services import notifications_deliver_due, weekly_digest_plan
 from tests.evaluation_factories import CampaignFactory, response_with_scores
+from tests.evaluations.results_data import under_appeal
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -197,6 +203,17 @@ def _weekly_digest_delivered():
     notifications_deliver_due(limit=3)  # a few delivered rows are enough for the pages
 
 
+def _scored_campaign_with_appeals():
+    """A campaign in its appeal window over two seeded institutions, scored (a snapshot with
+    their scores, as scoring writes it), with one appeal answered and one pending."""
+    first, second = Institution.objects.order_by("pk")[:2]
+    campaign = under_appeal([first, second])
+    superuser = User.objects.get(username="admin")
+    answered = appeal_file(campaign=campaign, institution=first, by=superuser, text="광주 이의")
+    appeal_answer(appeal=answered, by=superuser, decision="rejected", answer="근거 부족")
+    appeal_file(campaign=campaign, institution=second, by=superuser, text="표본 확인 요청")
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -238,6 +255,9 @@ ROW_BUILDERS = {
     Minutes: _held_meeting_with_minutes,
     Decision: _held_meeting_with_minutes,
     Notification: _weekly_digest_delivered,
+    ScoreSnapshot: _scored_campaign_with_appeals,
+    InstitutionScore: _scored_campaign_with_appeals,
+    Appeal: _scored_campaign_with_appeals,
 }
 
 
