@@ -12,9 +12,10 @@ the same in prose. In short:
    ``n`` responses, the mean of their scores (the *index*, 0–100), the sample standard
    deviation ``s`` and a 95 % confidence interval ``mean ± t(0.975, n−1) · s / √n`` (Student's
    t, since ``s`` is estimated; clamped to 0–100; none for ``n < 2``). Excluded responses
-   (``Response.excluded``) are left out. Per question dimension the same mean is kept in the
-   breakdown. All of this is aggregated by PostgreSQL in one query (``_survey_statistics``);
-   Python sees one row per institution, respondent type and dimension.
+   (``Response.excluded``) are left out. The breakdown adds, per question and per question
+   dimension, the mean points of the answers given (from the raw values, see ``_means_by``).
+   PostgreSQL aggregates all of this in two queries (``_survey_statistics``); Python sees
+   one row per institution, respondent type and question.
 4. **Other components, each 0–100** (for the campaign's year, judged as of the day the
    campaign closed, Asia/Seoul, so a later recompute of the same data gives the same result):
    - *KPI achievement*: the weighted achievement of the KPIs of every joint project the
@@ -56,7 +57,8 @@ The breakdown (``InstitutionScore.breakdown``) holds decimals as strings with tw
      "ci_high", "weight"}, "stakeholder": {...}, "kpi": {"value", "rate", "weight",
      "projects": [{"id", "title", "rate"}]}, "timeliness": {"value", "due", "on_time",
      "weight"}, "follow_through": {"value", "due", "done_on_time", "weight"}},
-     "dimensions": {"citizen": {dimension: {"n", "mean"}}, "stakeholder": {...}},
+     "dimensions": {"citizen": {dimension: {"answers", "mean"}}, "stakeholder": {...}},
+     "questions": {"citizen": {question id: {"answers", "mean"}}, "stakeholder": {...}},
      "composite", "insufficient_sample", "minimum_sample", "rank", "grade", "excellent",
      "incentive_tier"}
 """
@@ -78,6 +80,8 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import (
     GRADE_LABELS,
+    SCALE_BOUNDS,
+    SCORED_QUESTION_TYPES,
     Answer,
     Campaign,
     CampaignStatus,
@@ -237,58 +241,126 @@ class GroupStatistics:
     n: int = 0
     mean: Decimal | None = None
     sd: Decimal | None = None
-    dimensions: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    # question id -> (answers, sum of raw values), for the per-question and dimension means
+    questions: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+# Session settings for the two scoring queries (PostgreSQL only, for this transaction):
+# - JIT compilation costs seconds on a query this size and saves nothing here;
+# - a respondent's score needs one group per response. A sorted plan (the answers' response
+#   index streamed into a group aggregate) beats a hash table of 100,000 numeric states by a
+#   factor of two, so hash aggregation is off for that query only; and so is a parallel
+#   plan, which would put that aggregate on the build side of a parallel hash join and have
+#   every process compute all of it (see bench/evaluations.py).
+_SESSION_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+_RESPONDENT_PLAN = (
+    "SET LOCAL enable_hashagg = off",
+    "SET LOCAL max_parallel_workers_per_gather = 0",
+)
+_DEFAULT_PLAN = (
+    "SET LOCAL enable_hashagg TO DEFAULT",
+    "SET LOCAL max_parallel_workers_per_gather TO DEFAULT",
+)
 
 
 def _survey_statistics(campaign: Campaign) -> dict[tuple[int, str], GroupStatistics]:
-    """(institution id, respondent type) -> n, mean, sample sd, and per dimension (n, mean).
+    """(institution id, respondent type) -> n, mean and sample sd of the respondents' scores,
+    and per question the answers' count and sum of raw values. Two queries, one row per group.
 
-    One query. ``cell`` sums each response's points per question dimension; a respondent's
-    score is their total points over their scored answers; the outer query aggregates the
-    respondents per institution and type (``dimension`` NULL) and, per dimension, the
-    respondents' dimension means.
+    The first averages each response's points (its score), then aggregates the scores per
+    institution and respondent type; the second sums the raw scale values per question (an
+    integer sum, cheaper than summing decimals), from which the breakdown's per-question and
+    per-dimension means are taken (``_means_by``).
     """
     answer = Answer._meta.db_table
     response = Response._meta.db_table
-    question = Question._meta.db_table
-    sql = f"""
-        WITH cell AS (
-            SELECT r.institution_id AS institution_id, r.respondent_type AS respondent_type,
-                   a.response_id AS response_id, q.dimension AS dimension,
-                   SUM(a.points) AS total, COUNT(*) AS answered
+    scope = f"""
+          FROM {answer} a
+          JOIN {response} r ON r.id = a.response_id
+         WHERE r.campaign_id = %s AND NOT r.excluded AND a.points IS NOT NULL
+    """
+    # Table names come from the models; the campaign id is a query parameter.
+    # A respondent's score is grouped straight from the answers' response index (streamed
+    # in response order, no join on a million rows), within the id range of the campaign's
+    # responses; the join to the responses then keeps this campaign's, not excluded.
+    respondents_sql = f"""
+        WITH respondent AS (
+            SELECT a.response_id AS response_id, SUM(a.points) / COUNT(*) AS score
               FROM {answer} a
-              JOIN {response} r ON r.id = a.response_id
-              JOIN {question} q ON q.id = a.question_id
-             WHERE r.campaign_id = %s AND NOT r.excluded AND a.points IS NOT NULL
-             GROUP BY r.institution_id, r.respondent_type, a.response_id, q.dimension
-        ), respondent AS (
-            SELECT institution_id, respondent_type, response_id,
-                   SUM(total) / SUM(answered) AS score
-              FROM cell
-             GROUP BY institution_id, respondent_type, response_id
+             WHERE a.response_id BETWEEN %s AND %s AND a.points IS NOT NULL
+             GROUP BY a.response_id
         )
-        SELECT institution_id, respondent_type, NULL AS dimension,
-               COUNT(*), AVG(score), STDDEV_SAMP(score)
-          FROM respondent
-         GROUP BY institution_id, respondent_type
-        UNION ALL
-        SELECT institution_id, respondent_type, dimension,
-               COUNT(*), AVG(total / answered), NULL
-          FROM cell
-         GROUP BY institution_id, respondent_type, dimension
-    """  # noqa: S608 -- table names come from the models, the campaign id is a parameter
+        SELECT r.institution_id, r.respondent_type, COUNT(*), AVG(s.score), {{spread}}
+          FROM respondent s
+          JOIN {response} r ON r.id = s.response_id
+         WHERE r.campaign_id = %s AND NOT r.excluded
+         GROUP BY r.institution_id, r.respondent_type
+    """  # noqa: S608
+    questions_sql = f"""
+        SELECT r.institution_id, r.respondent_type, a.question_id, COUNT(*), SUM(a.value)
+        {scope}
+         GROUP BY r.institution_id, r.respondent_type, a.question_id
+    """
+    id_range = Response.objects.filter(campaign=campaign).aggregate(
+        first=Min("pk"), last=Max("pk")
+    )
+    if id_range["first"] is None:
+        return {}
+    id_range = [id_range["first"], id_range["last"]]
+    postgresql = connection.vendor == "postgresql"
+    # SQLite (the embedded mode) has no STDDEV_SAMP of its own, and Django's stand-in fails
+    # on a single value: there the sum of squares comes back and Python finishes the job.
+    respondents_sql = respondents_sql.format(
+        spread="STDDEV_SAMP(s.score)" if postgresql else "SUM(s.score * s.score)"
+    )
     groups: dict[tuple[int, str], GroupStatistics] = defaultdict(GroupStatistics)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk])
-        for institution_id, respondent_type, dimension, n, mean, sd in cursor.fetchall():
+        if postgresql:
+            for statement in (*_SESSION_SETTINGS, *_RESPONDENT_PLAN):
+                cursor.execute(statement)
+        cursor.execute(respondents_sql, [*id_range, campaign.pk])
+        for institution_id, respondent_type, n, mean, spread in cursor.fetchall():
             group = groups[(institution_id, respondent_type)]
-            mean = Decimal(str(mean))
-            if dimension is None:
-                group.n, group.mean = n, mean
-                group.sd = None if sd is None else Decimal(str(sd))
-            else:
-                group.dimensions[dimension] = (n, mean)
+            group.n, group.mean = n, Decimal(str(mean))
+            if postgresql:
+                group.sd = None if spread is None else Decimal(str(spread))
+            elif n > 1:
+                variance = (Decimal(str(spread)) - n * group.mean * group.mean) / (n - 1)
+                group.sd = max(variance, _ZERO).sqrt()
+        if postgresql:
+            for statement in _DEFAULT_PLAN:
+                cursor.execute(statement)
+        cursor.execute(questions_sql, [campaign.pk])
+        for institution_id, respondent_type, question_id, answers, total in cursor.fetchall():
+            groups[(institution_id, respondent_type)].questions[question_id] = (
+                answers,
+                int(total),
+            )
     return groups
+
+
+def _means_by(
+    questions: dict[int, tuple[int, int]],
+    key_of: dict[int, str],
+    bounds_of: dict[int, tuple[int, int]],
+) -> dict[str, dict]:
+    """Answers and mean points per key (a question's dimension, or its id as text).
+
+    A question's answers ``v₁…vₙ`` on the scale ``low…high`` give points
+    ``Σ (vᵢ − low) · 100 / (high − low) = (Σvᵢ − n·low) · 100 / (high − low)``: exact, from
+    the integer sum. (Stored points are rounded per answer; these means are not, so they may
+    differ from a mean of stored points by less than half a hundredth.)
+    """
+    totals: dict[str, list] = defaultdict(lambda: [0, _ZERO])
+    for question_id, (answers, value_sum) in questions.items():
+        low, high = bounds_of[question_id]
+        bucket = totals[key_of[question_id]]
+        bucket[0] += answers
+        bucket[1] += Decimal(value_sum - answers * low) * _HUNDRED / Decimal(high - low)
+    return {
+        key: {"answers": answers, "mean": _text(total / answers)}
+        for key, (answers, total) in sorted(totals.items())
+    }
 
 
 @dataclass
@@ -453,6 +525,14 @@ def _score_rows(campaign: Campaign, parameters: dict) -> list[dict]:
     labels = tuple(parameters["grade_labels"])
 
     survey = _survey_statistics(campaign)
+    dimension_of, bounds_of = {}, {}
+    for pk, dimension, question_type in Question.objects.filter(
+        section__questionnaire_id=campaign.questionnaire_id,
+        question_type__in=SCORED_QUESTION_TYPES,
+    ).values_list("pk", "dimension", "question_type"):
+        dimension_of[pk] = dimension
+        bounds_of[pk] = SCALE_BOUNDS[question_type]
+    question_key = {pk: str(pk) for pk in dimension_of}
     kpis = _kpi_components(institution_ids, year)
     timeliness = _timeliness(institution_ids, year, cutoff)
     follow_through = _follow_through(institution_ids, year, cutoff)
@@ -462,6 +542,7 @@ def _score_rows(campaign: Campaign, parameters: dict) -> list[dict]:
         row: dict = {"institution_id": institution_id}
         breakdown_components: dict[str, dict] = {}
         dimensions: dict[str, dict] = {}
+        questions: dict[str, dict] = {}
         for kind, prefix in RESPONDENT_COMPONENTS:
             group = survey.get((institution_id, kind), GroupStatistics())
             index = None if group.mean is None else cents(clamp_percent(group.mean))
@@ -485,10 +566,8 @@ def _score_rows(campaign: Campaign, parameters: dict) -> list[dict]:
                 "ci_low": _text(low),
                 "ci_high": _text(high),
             }
-            dimensions[prefix] = {
-                dimension: {"n": n, "mean": _text(mean)}
-                for dimension, (n, mean) in sorted(group.dimensions.items())
-            }
+            dimensions[prefix] = _means_by(group.questions, dimension_of, bounds_of)
+            questions[prefix] = _means_by(group.questions, question_key, bounds_of)
         kpi = kpis[institution_id]
         kpi_value = None if kpi.rate is None else cents(min(kpi.rate, Decimal(1)) * _HUNDRED)
         row["kpi_achievement"] = kpi_value
@@ -532,6 +611,7 @@ def _score_rows(campaign: Campaign, parameters: dict) -> list[dict]:
             "missing": [name for name in COMPONENTS if values[name] is None],
             "components": breakdown_components,
             "dimensions": dimensions,
+            "questions": questions,
             "composite": _text(composite),
             "insufficient_sample": row["insufficient_sample"],
             "minimum_sample": parameters["minimum_sample"],

@@ -13,9 +13,11 @@ from django.utils import timezone
 from agencies.models import Report, ReportState, ReportTransition
 from evaluations.models import (
     GRADE_LABELS,
+    SCORED_QUESTION_TYPES,
     CampaignStatus,
     GradeScheme,
     InstitutionScore,
+    Question,
     RespondentType,
     ScoreSnapshot,
 )
@@ -36,6 +38,17 @@ from tests.factories import InstitutionFactory, project_with_reports, report_in_
 
 SEOUL = ZoneInfo("Asia/Seoul")
 D = Decimal
+
+
+def scale_question_ids(campaign) -> list[int]:
+    return list(
+        Question.objects.filter(
+            section__questionnaire=campaign.questionnaire,
+            question_type__in=SCORED_QUESTION_TYPES,
+        )
+        .order_by("section__position", "position")
+        .values_list("pk", flat=True)
+    )
 
 
 def score_of(snapshot: ScoreSnapshot, institution) -> InstitutionScore:
@@ -120,13 +133,24 @@ def test_survey_indices_by_hand(survey_campaign, world):
 def test_dimension_means_in_the_breakdown(survey_campaign, world):
     campaign, _ = survey_campaign
     x = score_of(compute_scores(campaign=campaign), world.institution_x)
-    # Process (the Likert-5 question) was answered by all four: (100 + 50 + 0 + 75) / 4;
-    # outcome (Likert-7) and overall (0–10) by three: (100 + 50 + 0) / 3 = 50.
+    # Means over the answers given. Process (the Likert-5 question) was answered by all
+    # four: (100 + 50 + 0 + 75) / 4 = 56.25; outcome (Likert-7) and overall (0–10) by three:
+    # (100 + 50 + 0) / 3 = 50. Per question the same figures, keyed by the question's id.
     assert x.breakdown["dimensions"]["citizen"] == {
-        "outcome": {"n": 3, "mean": "50.00"},
-        "overall": {"n": 3, "mean": "50.00"},
-        "process": {"n": 4, "mean": "56.25"},
+        "outcome": {"answers": 3, "mean": "50.00"},
+        "overall": {"answers": 3, "mean": "50.00"},
+        "process": {"answers": 4, "mean": "56.25"},
     }
+    likert5, likert7, scale10 = scale_question_ids(campaign)
+    assert x.breakdown["questions"]["citizen"] == {
+        str(likert5): {"answers": 4, "mean": "56.25"},
+        str(likert7): {"answers": 3, "mean": "50.00"},
+        str(scale10): {"answers": 3, "mean": "50.00"},
+    }
+    # Y's stakeholders gave nothing: empty, not missing.
+    assert score_of(compute_scores(campaign=campaign), world.institution_y).breakdown[
+        "dimensions"
+    ]["stakeholder"] == {}
 
 
 def test_the_same_data_gives_the_same_snapshot(survey_campaign):
@@ -153,16 +177,14 @@ def test_changed_data_writes_a_new_current_snapshot_and_keeps_the_old(survey_cam
 
 
 def test_a_separately_built_identical_campaign_hashes_alike(world):
-    """Same institutions, settings and answers → the same content hash, computed afresh."""
-
-    def build(slug):
-        campaign = closed_campaign(slug=slug, institutions=[world.institution_x])
+    """Same questionnaire, institutions, settings and answers → the same content hash."""
+    first = closed_campaign(slug="first", institutions=[world.institution_x])
+    second = closed_campaign(
+        slug="second", institutions=[world.institution_x], questionnaire=first.questionnaire
+    )
+    for campaign in (first, second):
         for values in (ALL_TOP, ALL_MIDDLE):
             response_with_scores(campaign, world.institution_x, values)
-        return campaign
-
-    first = build("first")
-    second = build("second")
     a = compute_scores(campaign=first)
     b = compute_scores(campaign=second)
     assert a.content_hash == b.content_hash
