@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401 (each section adds its patterns)
+from django.urls import path
 
-from evaluations import views  # noqa: F401
+from evaluations import views
 
 app_name = "evaluations"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     # --- Questionnaires & campaign management (E1) --------------------------------------------
     # --- Public survey (E1b) ------------------------------------------------------------------
     # --- Scoring & lifecycle (E2a) ------------------------------------------------------------
+    path("manage/<slug:slug>/open/", views.lifecycle_open, name="campaign_open"),
+    path("manage/<slug:slug>/close/", views.lifecycle_close, name="campaign_close"),
+    path("manage/<slug:slug>/recompute/", views.lifecycle_recompute, name="campaign_recompute"),
     # --- Results & appeals (E2b) --------------------------------------------------------------
     # --- Best practices (E3) ------------------------------------------------------------------
 ]

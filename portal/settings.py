@@ -142,6 +142,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    # Evaluations: close campaigns whose answering time is up (closing enqueues scoring).
+    "close-due-campaigns": {
+        "task": "evaluations.tasks.close_due_campaigns",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

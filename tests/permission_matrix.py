@@ -39,6 +39,7 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
+from evaluations.models import Campaign, CampaignStatus
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -48,6 +49,7 @@ from meetings.models import (
     MeetingKind,
 )
 from meetings.services import action_item_create, calendar_feed_issue, meeting_series_schedule
+from tests.evaluation_factories import CampaignFactory, closed_campaign
 from tests.factories import (
     InstitutionFactory,
     PredecessorBodyFactory,
@@ -75,6 +77,8 @@ class MatrixWorld(World):
     feeds: dict[str, CalendarFeed] = field(default_factory=dict)  # "head_x", "revoked"
     difficulties: dict[str, DifficultyHeard] = field(default_factory=dict)  # "x"
     action_items: dict[str, ActionItem] = field(default_factory=dict)  # "x": X owns it
+    # Evaluation campaigns of X and Y by status: "draft", "open", "closed" (scoring, E2a).
+    scoring_campaigns: dict[str, Campaign] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -265,6 +269,17 @@ def _build_meetings(world: MatrixWorld) -> None:
         )
 
 
+def _build_scoring(world: MatrixWorld) -> None:
+    """Campaigns evaluating X and Y in the three states the lifecycle buttons act on."""
+    for status in (CampaignStatus.DRAFT, CampaignStatus.OPEN, CampaignStatus.CLOSED):
+        make = closed_campaign if status == CampaignStatus.CLOSED else CampaignFactory
+        world.scoring_campaigns[status] = make(
+            slug=f"scoring-{status}",
+            status=status,
+            institutions=[world.institution_x, world.institution_y],
+        )
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -274,6 +289,7 @@ def build_matrix_world() -> MatrixWorld:
     )
     _build_projects(world)
     _build_meetings(world)
+    _build_scoring(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -509,6 +525,28 @@ def _reviews(name: str) -> dict[str, Outcome]:
         **grant(Y_PEOPLE, 404),
         **grant(CITY_POWERS, Redirect(_report_path(name))),
     )
+
+
+def _scoring_campaign(status: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.scoring_campaigns[status].slug}
+
+
+def _runs_campaign(status: str) -> dict[str, Outcome]:
+    """City staff and the admin land on the campaign's management page; others get a 404."""
+    from evaluations.views import campaign_manage_path
+
+    return statuses(
+        404,
+        anonymous=LOGIN,
+        **grant(
+            CITY_POWERS,
+            Redirect(lambda world: campaign_manage_path(world.scoring_campaigns[status])),
+        ),
+    )
+
+
+def _runs_campaign_refused() -> dict[str, Outcome]:
+    return statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, 400))
 
 
 MATRIX: dict[str, list[Expect]] = {
@@ -932,6 +970,42 @@ MATRIX: dict[str, list[Expect]] = {
             method="post",
             data=lambda world: {"year": "내년"},
             case="bad-year",
+        ),
+    ],
+    # --- Evaluations: campaign lifecycle (issue 5, E2a) ----------------------------------------
+    # MISSION.md: city staff run campaigns. The buttons are POST only; everyone else gets a
+    # 404 (management pages do not reveal which campaigns exist); a step the campaign's state
+    # does not allow is refused on a page (400).
+    "evaluations:campaign_open": [
+        Expect(statuses(405, anonymous=LOGIN), _scoring_campaign("draft"), case="get"),
+        Expect(
+            _runs_campaign("draft"), _scoring_campaign("draft"), method="post", case="draft"
+        ),
+        Expect(
+            _runs_campaign_refused(), _scoring_campaign("open"), method="post", case="open"
+        ),
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            lambda world: {"slug": "no-such-campaign"},
+            method="post",
+            case="unknown",
+        ),
+    ],
+    "evaluations:campaign_close": [
+        Expect(statuses(405, anonymous=LOGIN), _scoring_campaign("open"), case="get"),
+        Expect(_runs_campaign("open"), _scoring_campaign("open"), method="post", case="open"),
+        Expect(
+            _runs_campaign_refused(), _scoring_campaign("draft"), method="post", case="draft"
+        ),
+    ],
+    "evaluations:campaign_recompute": [
+        Expect(statuses(405, anonymous=LOGIN), _scoring_campaign("closed"), case="get"),
+        Expect(
+            _runs_campaign("closed"), _scoring_campaign("closed"), method="post", case="closed"
+        ),
+        # Nobody sees results while a campaign is open: nothing to compute.
+        Expect(
+            _runs_campaign_refused(), _scoring_campaign("open"), method="post", case="open"
         ),
     ],
     "login": [
