@@ -65,7 +65,9 @@ def _seed_demo_rows(django_db_setup, django_db_blocker):
     """The rows ``manage.py seed_demo`` writes, made once per session by the real command
     (in a transaction rolled back at once): it takes about a second, ``seeded`` replays them
     in a few queries. Every table of ``agencies`` and ``meetings`` is recorded, many-to-many
-    links (a project's partner institutions) included; seed_demo writes nowhere else."""
+    links (a project's partner institutions) included. The demo evaluations (thousands of
+    survey answers) are not replayed: evaluation tests build their own data or call
+    ``evaluations.demo`` themselves."""
     models = [
         model
         for app in ("agencies", "meetings")

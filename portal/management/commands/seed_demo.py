@@ -4,6 +4,7 @@ from django.db import transaction
 
 from agencies import demo as agency_demo
 from agencies import services as agency_services
+from evaluations import demo as evaluation_demo
 from meetings import demo as meeting_demo
 
 DEFAULT_DEMO_PASSWORD = "donghaeng-demo-2024"  # noqa: S105 -- documented demo password
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             )
             projects = agency_demo.demo_projects_ensure(institutions=institutions)
             meetings = meeting_demo.demo_meetings_ensure(institutions=institutions)
+            evaluations = evaluation_demo.demo_campaigns_ensure(institutions=institutions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
@@ -68,6 +70,13 @@ class Command(BaseCommand):
                 f"{series.invitations_added} invitations added; "
                 f"{len(meetings.field_dialogues)} field dialogues of 2024; "
                 f"{meetings.held} past meetings marked held this run."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Evaluations: "
+                + ", ".join(f"{c.slug} ({c.get_status_display()})" for c in evaluations.campaigns)
+                + f"; {evaluations.responses_added} responses added this run."
             )
         )
         self.stdout.write(f"Every demo account's password: {password}")
