@@ -39,7 +39,8 @@ from django_celery_beat.models import (
 )
 
 from agencies.models import EvidenceFile, Institution, JointProject, Report, ReportState
-from evaluations.models import Campaign, CampaignStatus
+from evaluations.models import Campaign, CampaignStatus, InstitutionScore
+from evaluations.scoring import compute_scores
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -108,6 +109,12 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     ),
     "meetings.actionitem": lambda world: world.action_items["x"],
     "meetings.actionitemupdate": lambda world: world.action_items["x"].updates.first(),
+    "evaluations.scoresnapshot": lambda world: compute_scores(
+        campaign=world.scoring_campaigns["closed"]
+    ),
+    "evaluations.institutionscore": lambda world: InstitutionScore.objects.filter(
+        snapshot__campaign=world.scoring_campaigns["closed"]
+    ).first(),
     "auth.group": lambda world: Group.objects.create(name="matrix-group"),
     "django_celery_beat.intervalschedule": lambda world: IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.DAYS
@@ -1131,6 +1138,9 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     # timeline is history, written by the services only.
     "meetings.actionitem": {"add"},
     "meetings.actionitemupdate": {"add", "delete"},
+    # Score snapshots are written by the scoring service only (their hash vouches for them).
+    "evaluations.scoresnapshot": {"add", "delete"},
+    "evaluations.institutionscore": {"add", "delete"},
 }
 
 

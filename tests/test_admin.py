@@ -37,6 +37,8 @@ from agencies.models import (
     ReportVersion,
     User,
 )
+from evaluations.models import InstitutionScore, ScoreSnapshot
+from evaluations.scoring import compute_scores
 from meetings.models import ActionItem, ActionItemUpdate, CalendarFeed, Invitation, Meeting
 from meetings.services import (
     action_item_create,
@@ -44,6 +46,7 @@ from meetings.services import (
     calendar_feed_issue,
     meeting_series_schedule,
 )
+from tests.evaluation_factories import closed_campaign, response_with_scores
 from tests.factories import project_with_reports, report_in_state
 from tests.pages import visible_text
 
@@ -97,6 +100,15 @@ def _action_item_in_progress():
     return action_item_update(item=item, by=superuser, status="in_progress", note="착수")
 
 
+def _scored_campaign():
+    """A closed campaign of two seeded institutions with a few answers, scored."""
+    institutions = list(Institution.objects.order_by("pk")[:2])
+    campaign = closed_campaign(institutions=institutions, minimum_sample=1)
+    response_with_scores(campaign, institutions[0], (5, 6, 9))
+    response_with_scores(campaign, institutions[1], (2, 3, 4))
+    return compute_scores(campaign=campaign)
+
+
 # Rows for the models seed_demo does not fill, or not reliably. A model registered later either
 # gets its rows from seed_demo or a builder here; ``test_every_registered_model_has_a_row``
 # says which. One builder may serve several models: each runs once.
@@ -127,6 +139,8 @@ ROW_BUILDERS = {
     CalendarFeed: lambda: calendar_feed_issue(user=User.objects.get(username="head-gjssa")),
     ActionItem: _action_item_in_progress,
     ActionItemUpdate: _action_item_in_progress,
+    ScoreSnapshot: _scored_campaign,
+    InstitutionScore: _scored_campaign,
 }
 
 
