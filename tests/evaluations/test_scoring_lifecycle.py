@@ -249,3 +249,9 @@ def test_compute_scores_command_refuses_clearly(world):
         call_command("compute_scores", campaign="no-such-campaign")
     with pytest.raises(CommandError, match="점수는 응답을 마감한 뒤"):
         call_command("compute_scores", campaign=open_campaign.slug)
+
+
+def test_beat_closes_due_campaigns_every_few_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["close-due-campaigns"]
+    assert entry["task"] == close_due_campaigns.name
+    assert entry["schedule"] <= 10 * 60
