@@ -187,7 +187,7 @@ def _demo_responses(campaign: Campaign, institutions: list[Institution], *, seed
         if position in DEMO_SMALL_SAMPLE_POSITIONS:
             citizens = rng.randint(8, campaign.minimum_sample - 5)
         else:
-            citizens = rng.randint(campaign.minimum_sample + 10, 140)
+            citizens = rng.randint(campaign.minimum_sample + 5, 75)
         for index in range(citizens + rng.randint(3, 12)):
             stakeholder = index >= citizens
             public_link = rng.choice(
