@@ -176,59 +176,71 @@ class ResponseExclusionAdmin(ViewOnlyAdmin):
 
 
 # --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# Snapshots are written by evaluations/scoring.py only (their hash vouches for their content):
+# the admin shows them and never adds, edits or deletes one.
 
-
-# --- Results & appeals (E2b) ------------------------------------------------------------------
-
-
-SCORE_FIELDS = [
-    "institution", "citizen_n", "citizen_index", "citizen_ci", "stakeholder_n",
-    "stakeholder_index", "stakeholder_ci",
-    "kpi_achievement", "timeliness", "follow_through", "composite", "insufficient_sample",
-    "rank", "grade", "incentive_tier",
+SCORE_COLUMNS = [
+    "institution",
+    "citizen_n",
+    "citizen_index",
+    "stakeholder_n",
+    "stakeholder_index",
+    "kpi_achievement",
+    "timeliness",
+    "follow_through",
+    "composite",
+    "insufficient_sample",
+    "rank",
+    "grade",
+    "incentive_tier",
 ]
-
-
-def _interval(low, high) -> str:
-    return "-" if low is None or high is None else f"{low} – {high}"
 
 
 class InstitutionScoreInline(ReadOnlyInline):
     model = InstitutionScore
-    fields = ["institution", "citizen_n", "citizen_index", "composite", "rank", "grade"]
+    fields = SCORE_COLUMNS
     readonly_fields = fields
+    ordering = ["rank", "institution__code"]
 
 
 @admin.register(ScoreSnapshot)
 class ScoreSnapshotAdmin(ViewOnlyAdmin):
-    """Snapshots are written by scoring only: the admin reads them, never edits one (the
-    published results must stay what was computed)."""
-
-    list_display = ["__str__", "campaign", "computed_at", "is_current", "content_hash"]
+    list_display = ["campaign", "computed_at", "is_current", "short_hash"]
     list_filter = ["is_current", "campaign"]
-    search_fields = ["campaign__title", "campaign__slug", "content_hash"]
     list_select_related = ["campaign"]
+    search_fields = ["campaign__title", "campaign__slug", "content_hash"]
     fields = ["campaign", "computed_at", "is_current", "content_hash", "parameters"]
     readonly_fields = fields
     inlines = [InstitutionScoreInline]
 
+    @admin.display(description=_("내용 해시"))
+    def short_hash(self, snapshot: ScoreSnapshot) -> str:
+        return snapshot.content_hash[:12]
+
 
 @admin.register(InstitutionScore)
 class InstitutionScoreAdmin(ViewOnlyAdmin):
-    list_display = ["institution", "snapshot", "composite", "rank", "grade", "insufficient_sample"]
-    list_filter = ["snapshot__campaign", "insufficient_sample", "grade"]
+    list_display = ["snapshot", *SCORE_COLUMNS]
+    list_filter = ["snapshot__campaign", "snapshot__is_current", "insufficient_sample"]
+    list_select_related = ["snapshot__campaign", "institution"]
     search_fields = ["institution__name_ko", "institution__code", "snapshot__campaign__title"]
-    list_select_related = ["institution", "snapshot__campaign"]
-    fields = ["snapshot", *SCORE_FIELDS, "breakdown"]
+    fields = ["snapshot", *SCORE_COLUMNS, "citizen_interval", "stakeholder_interval", "breakdown"]
     readonly_fields = fields
 
     @admin.display(description=_("시민 만족도 95% 신뢰구간"))
-    def citizen_ci(self, score):
+    def citizen_interval(self, score: InstitutionScore) -> str:
         return _interval(score.citizen_ci_low, score.citizen_ci_high)
 
     @admin.display(description=_("이해관계자 만족도 95% 신뢰구간"))
-    def stakeholder_ci(self, score):
+    def stakeholder_interval(self, score: InstitutionScore) -> str:
         return _interval(score.stakeholder_ci_low, score.stakeholder_ci_high)
+
+
+def _interval(low, high) -> str:
+    return "–" if low is None else f"{low} – {high}"
+
+
+# --- Results & appeals (E2b) ------------------------------------------------------------------
 
 
 class AppealAdminForm(forms.ModelForm):

@@ -57,6 +57,9 @@ urlpatterns = [
     path("<campaign:slug>/survey/thanks/", views.survey_thanks, name="survey_thanks"),
     path("<campaign:slug>/i/<str:code>/", views.survey_institution, name="survey_institution"),
     # --- Scoring & lifecycle (E2a) ------------------------------------------------------------
+    path("manage/<slug:slug>/open/", views.lifecycle_open, name="campaign_open"),
+    path("manage/<slug:slug>/close/", views.lifecycle_close, name="campaign_close"),
+    path("manage/<slug:slug>/recompute/", views.lifecycle_recompute, name="campaign_recompute"),
     # --- Results & appeals (E2b) --------------------------------------------------------------
     path("", views.index, name="index"),
     path("results/institutions/<str:code>/", views.institution_trend, name="institution_trend"),

@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.plan_weekly_digest",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    # Evaluations: close campaigns whose answering time is up (closing enqueues scoring).
+    "close-due-campaigns": {
+        "task": "evaluations.tasks.close_due_campaigns",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
 
+from evaluations.models import Answer, Response, ResponseExclusion
 from portal.celery import app as celery_app
 from tests.world import World, build_world_parts
 
@@ -60,17 +61,24 @@ def client_as(client):
     return sign_in
 
 
+# The demo's survey responses: too many rows to replay for every test that wants the demo.
+UNREPLAYED_DEMO_MODELS = (Response, Answer, ResponseExclusion)
+
+
 @pytest.fixture(scope="session")
 def _seed_demo_rows(django_db_setup, django_db_blocker):
     """The rows ``manage.py seed_demo`` writes, made once per session by the real command
     (in a transaction rolled back at once): it takes about a second, ``seeded`` replays them
     in a few queries. Every table of ``agencies``, ``meetings``, ``evaluations`` and
     ``notifications`` (the series' invitation notices and reminders) is recorded, many-to-many
-    links (a project's partner institutions) included; seed_demo writes nowhere else."""
+    links (a project's partner institutions) included, except the demo's survey responses and
+    their answers (``UNREPLAYED_DEMO_MODELS``: hundreds of thousands of rows no test needs;
+    tests build their own, or call ``evaluations.demo``); seed_demo writes nowhere else."""
     models = [
         model
         for app in ("agencies", "meetings", "evaluations", "notifications")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        if model not in UNREPLAYED_DEMO_MODELS
     ]
     with (
         django_db_blocker.unblock(),

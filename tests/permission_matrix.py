@@ -113,6 +113,8 @@ class MatrixWorld(World):
     # Evaluation results by campaign state (see ``_build_results``), and appeals by name.
     evaluation_campaigns: dict[str, Campaign] = field(default_factory=dict)
     appeals: dict[str, Appeal] = field(default_factory=dict)
+    # Evaluation campaigns of X and Y by status: "draft", "open", "closed" (scoring, E2a).
+    scoring_campaigns: dict[str, Campaign] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
         return {"pk": self.reports[name].pk}
@@ -399,6 +401,17 @@ def _build_notifications(world: MatrixWorld) -> None:
     )
 
 
+def _build_scoring(world: MatrixWorld) -> None:
+    """Campaigns evaluating X and Y in the three states the lifecycle buttons act on."""
+    for status in (CampaignStatus.DRAFT, CampaignStatus.OPEN, CampaignStatus.CLOSED):
+        make = closed_campaign if status == CampaignStatus.CLOSED else CampaignFactory
+        world.scoring_campaigns[status] = make(
+            slug=f"scoring-{status}",
+            status=status,
+            institutions=[world.institution_x, world.institution_y],
+        )
+
+
 def build_matrix_world() -> MatrixWorld:
     """The same people as conftest's ``world``, a former institution, joint projects with
     reports in every state, and the admin samples."""
@@ -414,6 +427,7 @@ def build_matrix_world() -> MatrixWorld:
     _build_topics(world)
     _build_notifications(world)
     _build_results(world)
+    _build_scoring(world)
     for label, make_sample in ADMIN_SAMPLES.items():
         world.admin_samples[label] = make_sample(world)
     return world
@@ -1061,6 +1075,28 @@ E1_MATRIX: dict[str, list[Expect]] = {
         ),
     ],
 }
+
+
+def _scoring_campaign(status: str) -> Callable[[MatrixWorld], dict]:
+    return lambda world: {"slug": world.scoring_campaigns[status].slug}
+
+
+def _runs_campaign(status: str) -> dict[str, Outcome]:
+    """City staff and the admin land on the campaign's management page; others get a 404."""
+    from evaluations.views import campaign_manage_path
+
+    return statuses(
+        404,
+        anonymous=LOGIN,
+        **grant(
+            CITY_POWERS,
+            Redirect(lambda world: campaign_manage_path(world.scoring_campaigns[status])),
+        ),
+    )
+
+
+def _runs_campaign_refused() -> dict[str, Outcome]:
+    return statuses(404, anonymous=LOGIN, **grant(CITY_POWERS, 400))
 
 
 MATRIX: dict[str, list[Expect]] = {
@@ -1730,6 +1766,42 @@ MATRIX: dict[str, list[Expect]] = {
         Expect(statuses(405, anonymous=LOGIN), case="get"),
         Expect(
             statuses(Redirect("notifications:list"), anonymous=LOGIN), method="post", case="all"
+        ),
+    ],
+    # --- Evaluations: campaign lifecycle (issue 5, E2a) ----------------------------------------
+    # MISSION.md: city staff run campaigns. The buttons are POST only; everyone else gets a
+    # 404 (management pages do not reveal which campaigns exist); a step the campaign's state
+    # does not allow is refused on a page (400).
+    "evaluations:campaign_open": [
+        Expect(statuses(405, anonymous=LOGIN), _scoring_campaign("draft"), case="get"),
+        Expect(
+            _runs_campaign("draft"), _scoring_campaign("draft"), method="post", case="draft"
+        ),
+        Expect(
+            _runs_campaign_refused(), _scoring_campaign("open"), method="post", case="open"
+        ),
+        Expect(
+            statuses(404, anonymous=LOGIN),
+            lambda world: {"slug": "no-such-campaign"},
+            method="post",
+            case="unknown",
+        ),
+    ],
+    "evaluations:campaign_close": [
+        Expect(statuses(405, anonymous=LOGIN), _scoring_campaign("open"), case="get"),
+        Expect(_runs_campaign("open"), _scoring_campaign("open"), method="post", case="open"),
+        Expect(
+            _runs_campaign_refused(), _scoring_campaign("draft"), method="post", case="draft"
+        ),
+    ],
+    "evaluations:campaign_recompute": [
+        Expect(statuses(405, anonymous=LOGIN), _scoring_campaign("closed"), case="get"),
+        Expect(
+            _runs_campaign("closed"), _scoring_campaign("closed"), method="post", case="closed"
+        ),
+        # Nobody sees results while a campaign is open: nothing to compute.
+        Expect(
+            _runs_campaign_refused(), _scoring_campaign("open"), method="post", case="open"
         ),
     ],
     "login": [
@@ -2422,7 +2494,8 @@ ADMIN_PAGES_REFUSED: dict[str, set[str]] = {
     # The outbox is planned and sent by its services; sent rows are history.
     "notifications.notification": {"add", "delete"},
     # Scores are written by scoring only and never edited: published results stay what was
-    # computed. Appeals are filed by institutions on their breakdown page.
+    # computed (the snapshot's hash vouches for them). Appeals are filed by institutions on
+    # their breakdown page.
     "evaluations.scoresnapshot": {"add", "delete"},
     "evaluations.institutionscore": {"add", "delete"},
     "evaluations.appeal": {"add"},

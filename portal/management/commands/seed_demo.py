@@ -47,6 +47,7 @@ class Command(BaseCommand):
             projects = agency_demo.demo_projects_ensure(institutions=institutions)
             meetings = meeting_demo.demo_meetings_ensure(institutions=institutions)
             evaluation_demo.demo_best_practices_ensure(institutions=institutions)
+            evaluations = evaluation_demo.demo_campaigns_ensure(institutions=institutions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(bureaus)} bureaus, {len(institutions)} institutions, "
@@ -70,6 +71,13 @@ class Command(BaseCommand):
                 f"{series.invitations_added} invitations added; "
                 f"{len(meetings.field_dialogues)} field dialogues of 2024; "
                 f"{meetings.held} past meetings marked held this run."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Evaluations: "
+                + ", ".join(f"{c.slug} ({c.get_status_display()})" for c in evaluations.campaigns)
+                + f"; {evaluations.responses_added} responses added this run."
             )
         )
         self.stdout.write(f"Every demo account's password: {password}")
