@@ -34,7 +34,7 @@ from evaluations.services import (
     questionnaire_is_locked,
 )
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 
 
 class QuestionnaireLockedMixin:
@@ -172,10 +172,10 @@ class ResponseExclusionAdmin(ViewOnlyAdmin):
     fields = ["response", "excluded", "reason", "by", "at"]
 
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 # Snapshots are written by evaluations/scoring.py only (their hash vouches for their content):
 # the admin shows them and never adds, edits or deletes one.
 
@@ -240,7 +240,7 @@ def _interval(low, high) -> str:
     return "–" if low is None else f"{low} – {high}"
 
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 
 class AppealAdminForm(forms.ModelForm):
@@ -310,7 +310,7 @@ class AppealAdmin(admin.ModelAdmin):
         )
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 
 class BestPracticeAttachmentInlineForm(forms.ModelForm):

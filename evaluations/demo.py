@@ -35,7 +35,7 @@ from evaluations.models import (
 )
 from evaluations.scoring import compute_scores
 
-# --- Campaigns and responses (E2a) ------------------------------------------------------------
+# --- Campaigns and responses ------------------------------------------------------------------
 # Last year's campaign, closed, scored and published; this year's, open. Thousands of
 # responses, drawn from a seeded random generator (the same on every run) and written with
 # bulk inserts; a few institutions stay below the minimum sample, as happens in real life.
@@ -236,7 +236,7 @@ def _demo_responses(campaign: Campaign, institutions: list[Institution], *, seed
     return len(responses)
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

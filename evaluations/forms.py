@@ -37,7 +37,7 @@ from evaluations.models import (
 from evaluations.services import CAMPAIGN_DRAFT_ONLY_FIELDS, QuestionData
 from evaluations.survey import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, clean_answer
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_INVITATIONS_AT_ONCE = 500
@@ -303,7 +303,7 @@ class ExclusionForm(forms.Form):
     )
 
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 
 # Words at the ends (and middle) of the scales, so a number is never the only label.
 _LIKERT_5_LABELS = {
@@ -522,10 +522,10 @@ class SurveySectionForm(_DescribedForm):
         return kept
 
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 
 class AppealFileForm(forms.Form):
@@ -576,7 +576,7 @@ class AppealWindowForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 
 class PracticeFilterForm(forms.Form):

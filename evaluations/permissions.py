@@ -90,7 +90,7 @@ def results_are_public(campaign: Campaign) -> bool:
     return campaign.status == CampaignStatus.PUBLISHED
 
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 
 
 def require_campaign_runner(user) -> None:
@@ -127,11 +127,11 @@ def get_moderated_response(user, campaign: Campaign, pk: int) -> Response:
     except Response.DoesNotExist:
         raise Http404 from None
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 
 def get_published_campaign(user, slug: str) -> Campaign:
@@ -176,7 +176,7 @@ def can_publish_results(user) -> bool:
     return can_run_campaigns(user)
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 
 def can_manage_practices(user) -> bool:

@@ -41,7 +41,7 @@ from portal.content_cache import FRAGMENT_TIMEOUT, content_version
 # The namespace of cached public results (see ``published_campaign``).
 RESULTS_CONTENT = "evaluation-results"
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 
 
 def questionnaire_list() -> QuerySet[Questionnaire]:
@@ -185,7 +185,7 @@ def last_exclusions(responses: Iterable[Response]) -> dict[int, ResponseExclusio
     return latest
 
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 
 
 def survey_sections(campaign: Campaign) -> list[QuestionnaireSection]:
@@ -210,10 +210,10 @@ def survey_institution(entry) -> Institution | None:
     return Institution.objects.filter(pk=entry.institution_id).first()
 
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 # Results are read from the campaign's current ScoreSnapshot only; nothing here aggregates
 # responses (scoring does that once, in evaluations/scoring.py).
@@ -317,7 +317,7 @@ def appeals_of(campaign: Campaign, *, institution=None) -> list[Appeal]:
     return list(appeals.order_by("-filed_at", "-pk"))
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 
 def practice_list(

@@ -48,7 +48,7 @@ from evaluations.scoring import COMPUTABLE_STATUSES
 logger = logging.getLogger(__name__)
 
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 # Larger pieces live in their own modules: evaluations/links.py (survey addresses, QR codes),
 # evaluations/exports.py (anonymised CSV/XLSX of responses).
 
@@ -442,10 +442,10 @@ def response_set_excluded(
     )
 
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 # Opening, closing and recomputing a campaign. Scoring itself lives in evaluations/scoring.py.
 
 
@@ -564,7 +564,7 @@ def campaigns_close_due(*, now: datetime.datetime | None = None) -> list[Campaig
     return closed
 
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 # The appeal window and publication (MISSION.md; issue 5, point 7):
 #
@@ -712,7 +712,7 @@ def campaign_publish(*, campaign: Campaign, by: User) -> Campaign:
     return locked
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 
 class BestPracticeError(Exception):

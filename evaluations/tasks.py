@@ -10,10 +10,10 @@ from evaluations.survey import response_signals_purge
 logger = logging.getLogger(__name__)
 
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
@@ -23,7 +23,7 @@ def purge_ip_hashes() -> dict[str, int]:
     return response_signals_purge()
 
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 
 
 @shared_task(
@@ -59,7 +59,7 @@ def close_due_campaigns() -> list[int]:
     return [campaign.pk for campaign in campaigns_close_due()]
 
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------

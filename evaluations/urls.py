@@ -8,7 +8,7 @@ register_converter(CampaignSlugConverter, "campaign")
 app_name = "evaluations"
 
 urlpatterns = [
-    # --- Questionnaires & campaign management (E1) --------------------------------------------
+    # --- Questionnaires & campaign management -------------------------------------------------
     path("manage/", views.campaign_manage_list, name="manage"),
     path("manage/new/", views.campaign_new, name="campaign_new"),
     path("manage/questionnaires/", views.questionnaire_list, name="questionnaires"),
@@ -48,7 +48,7 @@ urlpatterns = [
     ),
     path("manage/<slug:slug>/responses.csv", views.responses_csv, name="responses_csv"),
     path("manage/<slug:slug>/responses.xlsx", views.responses_xlsx, name="responses_xlsx"),
-    # --- Public survey (E1b) ------------------------------------------------------------------
+    # --- Public survey ------------------------------------------------------------------------
     path("invite/<str:token>/", views.survey_token, name="survey_token"),
     path("<campaign:slug>/", views.campaign, name="campaign"),
     path("<campaign:slug>/survey/", views.survey_start, name="survey_start"),
@@ -56,11 +56,11 @@ urlpatterns = [
     path("<campaign:slug>/survey/<int:step>/", views.survey_section, name="survey_section"),
     path("<campaign:slug>/survey/thanks/", views.survey_thanks, name="survey_thanks"),
     path("<campaign:slug>/i/<str:code>/", views.survey_institution, name="survey_institution"),
-    # --- Scoring & lifecycle (E2a) ------------------------------------------------------------
+    # --- Scoring & lifecycle ------------------------------------------------------------------
     path("manage/<slug:slug>/open/", views.lifecycle_open, name="campaign_open"),
     path("manage/<slug:slug>/close/", views.lifecycle_close, name="campaign_close"),
     path("manage/<slug:slug>/recompute/", views.lifecycle_recompute, name="campaign_recompute"),
-    # --- Results & appeals (E2b) --------------------------------------------------------------
+    # --- Results & appeals --------------------------------------------------------------------
     path("", views.index, name="index"),
     path("results/institutions/<str:code>/", views.institution_trend, name="institution_trend"),
     path("<slug:slug>/results/", views.results, name="results"),
@@ -73,7 +73,7 @@ urlpatterns = [
         "manage/<slug:slug>/appeals/<int:pk>/answer/", views.appeal_answer, name="appeal_answer"
     ),
     path("manage/<slug:slug>/publish/", views.publish, name="publish"),
-    # --- Best practices (E3) ------------------------------------------------------------------
+    # --- Best practices -----------------------------------------------------------------------
     path("practices/", views.practice_list, name="practices"),
     path("practices/<int:pk>/", views.practice_detail, name="practice"),
     path(

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -64,7 +64,7 @@ from portal.roles import affiliation_of
 logger = logging.getLogger(__name__)
 
 
-# --- Questionnaires & campaign management (E1) ------------------------------------------------
+# --- Questionnaires & campaign management -----------------------------------------------------
 
 # Responses per page of the moderation list.
 RESPONSES_PER_PAGE = 50
@@ -515,7 +515,7 @@ def responses_xlsx(request, slug: str):
     return response
 
 
-# --- Public survey (E1b) ----------------------------------------------------------------------
+# --- Public survey ----------------------------------------------------------------------------
 # The way through: campaign page -> start (choose the institution, or the institution's own
 # link / QR code, or a stakeholder's invitation) -> consent to the optional demographics ->
 # one page per section (back keeps the answers) -> submission -> thank-you page. The survey in
@@ -795,18 +795,13 @@ def survey_thanks(request, slug: str):
     return render(request, "evaluations/survey_thanks.html", context)
 
 
-# --- Scoring & lifecycle (E2a) ----------------------------------------------------------------
+# --- Scoring & lifecycle ----------------------------------------------------------------------
 # Buttons on the campaign management page (templates/evaluations/_lifecycle_actions.html):
 # POST only, city staff only (anyone else gets a 404, as for every management page).
 
 
 def campaign_manage_path(campaign) -> str:
-    """The campaign's management page (E1's ``evaluations:campaign_manage``); its plain path
-    until that page is part of the URL configuration."""
-    try:
-        return reverse("evaluations:campaign_manage", kwargs={"slug": campaign.slug})
-    except NoReverseMatch:
-        return f"/evaluations/manage/{campaign.slug}/"
+    return reverse("evaluations:campaign_manage", kwargs={"slug": campaign.slug})
 
 
 def _lifecycle_action(request, slug: str, action, done_message: str):
@@ -858,7 +853,7 @@ def lifecycle_recompute(request, slug: str):
     )
 
 
-# --- Results & appeals (E2b) ------------------------------------------------------------------
+# --- Results & appeals ------------------------------------------------------------------------
 
 
 @require_GET
@@ -1121,7 +1116,7 @@ def publish(request, slug: str):
     return redirect("evaluations:results", slug=campaign.slug)
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 
 PRACTICES_PER_PAGE = 20
 

@@ -103,7 +103,7 @@ class MatrixWorld(World):
     action_items: dict[str, ActionItem] = field(default_factory=dict)  # "x": X owns it
     practices: dict[str, BestPractice] = field(default_factory=dict)  # "x", "x-draft"
     practice_files: dict[str, BestPracticeAttachment] = field(default_factory=dict)
-    # The public survey (E1b): campaigns "open", "closed", "draft"; tokens "valid", "used".
+    # The public survey: campaigns "open", "closed", "draft"; tokens "valid", "used".
     survey_campaigns: dict[str, Campaign] = field(default_factory=dict)
     survey_tokens: dict[str, str] = field(default_factory=dict)
     e1: dict[str, models.Model] = field(default_factory=dict)  # see ``_build_e1``
@@ -113,7 +113,7 @@ class MatrixWorld(World):
     # Evaluation results by campaign state (see ``_build_results``), and appeals by name.
     evaluation_campaigns: dict[str, Campaign] = field(default_factory=dict)
     appeals: dict[str, Appeal] = field(default_factory=dict)
-    # Evaluation campaigns of X and Y by status: "draft", "open", "closed" (scoring, E2a).
+    # Evaluation campaigns of X and Y by status: "draft", "open", "closed" (scoring).
     scoring_campaigns: dict[str, Campaign] = field(default_factory=dict)
 
     def report_pk(self, name: str) -> dict:
@@ -144,7 +144,7 @@ ADMIN_SAMPLES: dict[str, Callable[[MatrixWorld], models.Model]] = {
     ),
     "meetings.actionitem": lambda world: world.action_items["x"],
     "meetings.actionitemupdate": lambda world: world.action_items["x"].updates.first(),
-    # Evaluations: questionnaires & campaign management (E1).
+    # Evaluations: questionnaires & campaign management.
     "evaluations.questionnaire": lambda world: world.e1["editable"],
     "evaluations.question": lambda world: world.e1["editable"].sections.first().questions.first(),
     "evaluations.campaign": lambda world: world.e1["open"],
@@ -706,7 +706,7 @@ def _reviews(name: str) -> dict[str, Outcome]:
     )
 
 
-# --- Evaluations: questionnaires & campaign management (E1) -----------------------------------
+# --- Evaluations: questionnaires & campaign management ----------------------------------------
 
 
 def _build_e1(world: MatrixWorld) -> None:
@@ -1768,7 +1768,7 @@ MATRIX: dict[str, list[Expect]] = {
             statuses(Redirect("notifications:list"), anonymous=LOGIN), method="post", case="all"
         ),
     ],
-    # --- Evaluations: campaign lifecycle (issue 5, E2a) ----------------------------------------
+    # --- Evaluations: campaign lifecycle (issue 5) ---------------------------------------------
     # MISSION.md: city staff run campaigns. The buttons are POST only; everyone else gets a
     # 404 (management pages do not reveal which campaigns exist); a step the campaign's state
     # does not allow is refused on a page (400).
@@ -1894,7 +1894,7 @@ MATRIX: dict[str, list[Expect]] = {
 }
 
 
-# --- Best practices (E3) ----------------------------------------------------------------------
+# --- Best practices ---------------------------------------------------------------------------
 # Published best practices and their files are public; unpublished ones are city staff's only
 # (404 for anyone else). Only city staff and the admin write, edit and attach (403 for the
 # others signed in, who may see the published practice; 404 where they may not see it).
@@ -2082,7 +2082,7 @@ PRACTICE_ROWS: dict[str, list[Expect]] = {
     ],
 }
 MATRIX.update(PRACTICE_ROWS)
-# --- The public survey (E1b) -------------------------------------------------------------------
+# --- The public survey -------------------------------------------------------------------------
 # Everyone answers public surveys, signed in or not (MISSION.md: "answer a public evaluation
 # survey: ✔" for every role); a draft is seen by city staff only; a closed campaign refuses
 # answers (410) and a draft, to the city staff who may see it, is not open yet (409).
@@ -2171,7 +2171,7 @@ SURVEY_MATRIX: dict[str, list[Expect]] = {
 }
 MATRIX.update(SURVEY_MATRIX)
 MATRIX.update(E1_MATRIX)
-# --- Evaluation results, appeals and publication (issue 5, E2b) -------------------------------
+# --- Evaluation results, appeals and publication (issue 5) ------------------------------------
 # MISSION.md: published results are public; nobody sees results while a campaign is open (or a
 # draft); before publication X's head and deputy head (and the city) see X's own breakdown
 # and file X's appeal; city staff answer appeals and publish. Another institution's
