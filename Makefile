@@ -10,6 +10,9 @@ PORT ?= 8000
 # The test suite talks to the real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist processes: one per core of the 2-core machines (each gets its own test database
+# and Redis database).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint check-compose check-messages venv system-deps services messages bench
 
@@ -41,7 +44,7 @@ check-compose:
 test: venv system-deps services lint check-compose check-messages
 	$(PYTHON) manage.py check --fail-level WARNING
 	$(PYTHON) manage.py makemigrations --check --dry-run
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTHON) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Rebuild the English catalogue after changing user-facing text (needs gettext).
 MAKEMESSAGES := $(PYTHON) manage.py makemessages --locale en --no-location --no-obsolete \

@@ -116,6 +116,13 @@ AUTH_USER_MODEL = "agencies.User"
 
 # --- Cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The test suite runs in parallel processes (pytest-xdist, see the Makefile); each worker gets
+# a Redis database of its own, counting down from the one given, so their caches and Celery
+# queues never meet.
+_TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+if REDIS_URL and _TEST_WORKER.startswith("gw"):
+    _redis_base, _slash, _redis_db = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_redis_base}/{int(_redis_db or 0) - int(_TEST_WORKER[2:])}"
 
 if REDIS_URL:
     CACHES = {

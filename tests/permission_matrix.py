@@ -328,10 +328,10 @@ def _build_survey(world: MatrixWorld) -> None:
     the open one: ``valid`` for X, and ``used``, spent yesterday."""
     institutions = [world.institution_x, world.institution_y]
     world.survey_campaigns = {
-        "open": CampaignFactory(slug="matrix-open", institutions=institutions),
-        "closed": closed_campaign(slug="matrix-closed", institutions=institutions),
+        "open": CampaignFactory(slug="survey-open", institutions=institutions),
+        "closed": closed_campaign(slug="survey-closed", institutions=institutions),
         "draft": CampaignFactory(
-            slug="matrix-draft", status=CampaignStatus.DRAFT, institutions=institutions
+            slug="survey-draft", status=CampaignStatus.DRAFT, institutions=institutions
         ),
     }
     yesterday = timezone.localdate() - datetime.timedelta(days=1)

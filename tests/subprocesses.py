@@ -46,6 +46,9 @@ def portal_environment(**overrides: str | None) -> dict[str, str]:
     """This process's environment with ``overrides``; ``None`` removes a variable."""
     environment = dict(os.environ)
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    # The child reads its Redis database from REDIS_URL as given, not offset again as a
+    # pytest-xdist worker's would be (see REDIS_URL in portal/settings.py).
+    environment.pop("PYTEST_XDIST_WORKER", None)
     # Set by the browser tests for Playwright's event loop; a real deployment never has it.
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for name, value in overrides.items():

@@ -209,6 +209,7 @@ def test_the_admin_re_plans_a_meeting_it_saves(world, meeting, client):
         "description": "", "topics_deadline_0": "", "topics_deadline_1": "",
         "reminder_days_before": "7,1",
         "invitations-TOTAL_FORMS": "0", "invitations-INITIAL_FORMS": "0",
+        "attendees-TOTAL_FORMS": "0", "attendees-INITIAL_FORMS": "0",
     }
     response = client.post(f"/admin/meetings/meeting/{meeting.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
